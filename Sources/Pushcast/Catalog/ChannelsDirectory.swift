@@ -1,0 +1,118 @@
+import CDF
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `channels/` folder: where manifests and their content files live, and the
+/// boundary no local HREF may cross, not even through a symbolic link (SPEC §1.2).
+public struct ChannelsDirectory: Sendable {
+    /// The folder's canonical path (symbolic links resolved).
+    public let root: String
+
+    /// Where a channels-relative path really leads.
+    public enum ContentLocation: Sendable, Hashable {
+        /// A regular file inside the folder, by its canonical path.
+        case file(String)
+        case missing
+        /// Resolving symbolic links leaves the folder.
+        case outside
+        /// Something that is not a regular file (a folder, a device …).
+        case notAFile
+    }
+
+    public init(path: String) throws(ChannelsDirectoryError) {
+        guard let real = ChannelsDirectory.realPath(path) else { throw .notFound(path) }
+        var info = stat()
+        guard stat(real, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw .notAFolder(path) }
+        root = real
+    }
+
+    /// Where `relativePath` (as a manifest's local HREF resolves to) leads.
+    public func locate(_ relativePath: String) -> ContentLocation {
+        guard let real = ChannelsDirectory.realPath(root + "/" + relativePath) else { return .missing }
+        guard real.hasPrefix(root + "/") else { return .outside }
+        var info = stat()
+        guard stat(real, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .notAFile }
+        return .file(real)
+    }
+
+    /// Reads the manifest at `path` (a file directly in this folder) and parses it, then
+    /// checks each local HREF against the folder: one that leaves it through a symbolic
+    /// link is an error and its item is left out; one that names no file is a warning.
+    /// `displayPath` is how diagnostics name the file.
+    public func loadManifest(at path: String, displayPath: String, limits: ParseLimits = ParseLimits()) -> Manifest {
+        let bytes: [UInt8]
+        let size: Int
+        do {
+            (bytes, size) = try ChannelsDirectory.readPrefix(of: path, limit: limits.maxBytes + 1)
+        } catch {
+            let stem = ChannelID.stem(ofFile: displayPath)
+            return Manifest(
+                file: displayPath, id: ChannelID.id(forStem: stem) ?? stem, mode: nil,
+                diagnostics: [Diagnostic(.error, .unreadable, "cannot read the file: \(error)", file: displayPath)],
+                channel: nil)
+        }
+        var manifest = ManifestParser.parse(bytes, file: displayPath, fileSize: size, limits: limits)
+        guard let channel = manifest.channel else { return manifest }
+        var escaped: Set<String> = []
+        for item in channel.items where item.local {
+            switch locate(item.href) {
+            case .file: break
+            case .outside:
+                escaped.insert(item.id)
+                manifest.diagnostics.append(
+                    Diagnostic(
+                        .error, .hrefOutsideChannels,
+                        "ITEM left out: '\(item.href)' leads outside the channels folder through a symbolic link",
+                        file: displayPath, line: item.line ?? 1))
+            case .missing, .notAFile:
+                manifest.diagnostics.append(
+                    Diagnostic(
+                        .warning, .missingFile, "'\(item.href)' is not a file in the channels folder",
+                        file: displayPath, line: item.line ?? 1))
+            }
+        }
+        let logos = channel.logos.filter(\.local) + channel.items.flatMap(\.logos).filter(\.local)
+        for logo in Set(logos.map(\.href)).sorted() where locate(logo) == .outside {
+            manifest.diagnostics.append(
+                Diagnostic(
+                    .error, .hrefOutsideChannels,
+                    "logo '\(logo)' leads outside the channels folder through a symbolic link; it will not be served",
+                    file: displayPath))
+        }
+        if !escaped.isEmpty {
+            manifest.channel = channel.keepingItems { !escaped.contains($0.id) }
+        }
+        return manifest
+    }
+
+    /// At most `limit` bytes from the start of the file, and the file's whole size.
+    static func readPrefix(of path: String, limit: Int) throws -> ([UInt8], Int) {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let data = try handle.read(upToCount: limit) ?? Data()
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? data.count
+        return ([UInt8](data), max(size, data.count))
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
+
+/// Why a folder cannot serve as `channels/`.
+public enum ChannelsDirectoryError: Error, Sendable, CustomStringConvertible {
+    case notFound(String)
+    case notAFolder(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let path): "no such folder: \(path)"
+        case .notAFolder(let path): "not a folder: \(path)"
+        }
+    }
+}
