@@ -16,8 +16,9 @@ public struct Item: Sendable, Hashable, Codable {
     public var logos: [Logo]
     /// The labels of the enclosing sub-channels, outermost first.
     public var section: [String]
-    /// The manifest line the ITEM starts on, for diagnostics; not part of the JSON form.
+    /// Where the ITEM starts in its manifest, for diagnostics; not part of the JSON form.
     public var line: Int? = nil
+    public var column: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, href, local, title, abstract, lastmod, precache, level, usage, logos, section
@@ -26,7 +27,7 @@ public struct Item: Sendable, Hashable, Codable {
     public init(
         id: String, href: String, local: Bool, title: String? = nil, abstract: String? = nil,
         lastmod: Timestamp? = nil, precache: Bool = true, level: Int = 0, usage: Usage = .channel,
-        logos: [Logo] = [], section: [String] = [], line: Int? = nil
+        logos: [Logo] = [], section: [String] = [], line: Int? = nil, column: Int? = nil
     ) {
         self.id = id
         self.href = href
@@ -40,6 +41,7 @@ public struct Item: Sendable, Hashable, Codable {
         self.logos = logos
         self.section = section
         self.line = line
+        self.column = column
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -86,7 +86,8 @@ struct ChannelAssembler {
             abstract: abstract(of: draft), lastmod: lastmod(draft.attributes, at: draft.position),
             precache: self.precache(draft.attributes, inherited: precache, at: draft.position),
             level: level(draft.attributes, at: draft.position), usage: itemUsage(of: draft),
-            logos: logos(of: draft, base), section: path, line: draft.position.line)
+            logos: logos(of: draft, base), section: path, line: draft.position.line,
+            column: draft.position.column)
     }
 
     // MARK: - Values

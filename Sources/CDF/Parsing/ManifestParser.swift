@@ -51,14 +51,24 @@ public enum ManifestParser {
         }
         let legacyBuilder = ChannelBuilder(file: file, limits: limits)
         let legacy = XMLEventParser.parse(LegacyRepair.repair(decoded.utf8), recover: true, into: legacyBuilder)
-        if let stop = legacy.stop {
+        switch legacy.stop {
+        case .wrongRoot?, nil:
+            // Not well-formed, and no CHANNEL even when repaired: not a manifest at all.
+            guard legacy.stop == nil, let root = legacyBuilder.root else {
+                attempt.reject(.notWellFormed, strictError.message, at: strictError.position)
+                return attempt.result(nil)
+            }
+            return legacyResult(root, legacyBuilder.log, decoded, bytes, strictError, &attempt)
+        case let stop?:
             attempt.reject(stop)
             return attempt.result(nil)
         }
-        guard let root = legacyBuilder.root else {
-            attempt.reject(.notWellFormed, strictError.message, at: strictError.position)
-            return attempt.result(nil)
-        }
+    }
+
+    private static func legacyResult(
+        _ root: ChannelDraft, _ log: DiagnosticLog, _ decoded: LegacyDecoder.Decoded, _ bytes: [UInt8],
+        _ strictError: XMLProblem, _ attempt: inout Attempt
+    ) -> Manifest {
         if let offset = decoded.firstInvalidOffset {
             let byte = String(bytes[offset], radix: 16, uppercase: true).leftPadded(to: 2)
             attempt.reject(
@@ -70,9 +80,9 @@ public enum ManifestParser {
         attempt.diagnostics.append(
             Diagnostic(
                 .warning, .legacySyntax,
-                "not well-formed XML (\(strictError.message)); read in legacy mode", file: file,
+                "not well-formed XML (\(strictError.message)); read in legacy mode", file: attempt.file,
                 line: strictError.position.line, column: strictError.position.column))
-        return attempt.result(.legacy, assembling: root, log: legacyBuilder.log)
+        return attempt.result(.legacy, assembling: root, log: log)
     }
 
     /// The line and column of a byte offset, counting characters as UTF-8 lead bytes.

@@ -68,7 +68,7 @@ enum XMLEventParser {
                 _ = withExtendedLifetime(session) { xmlParseDocument(context) }
                 context.pointee._private = nil
                 return XMLParseOutcome(
-                    wellFormed: context.pointee.wellFormed != 0 && session.stop == nil && session.firstError == nil,
+                    wellFormed: context.pointee.wellFormed != 0 && session.stop == nil,
                     firstError: session.firstError, stop: session.stop)
             }
         }
@@ -140,6 +140,12 @@ private final class SAXSession {
         sax.reference = { context, name in
             guard let (session, parser) = SAXSession.from(context), session.stop == nil, let name else { return }
             session.sink.undefinedEntity(String(cString: name), at: SAXSession.currentPosition(parser))
+        }
+        sax.externalSubset = { context, _, publicID, systemID in
+            // The DOCTYPE names an external DTD. It is never loaded; knowing it exists makes
+            // an entity it might declare (`&nbsp;`) a warning rather than a fatal error.
+            guard let (_, parser) = SAXSession.from(context), publicID != nil || systemID != nil else { return }
+            parser.pointee.hasExternalSubset = 1
         }
         sax.entityDecl = { context, name, _, _, _, _ in
             guard let (session, parser) = SAXSession.from(context) else { return }

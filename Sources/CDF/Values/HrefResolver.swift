@@ -49,25 +49,28 @@ enum HrefResolver {
         case .remote(let baseURI):
             return remote(reference.resolved(against: baseURI), text)
         case .local(let folder):
-            return local(reference, text, in: folder).map { ResolvedHref(value: $0.joined(separator: "/"), local: true) }
+            return local(reference, text, in: folder).flatMap { path in
+                guard !path.isFolder, !path.segments.isEmpty else {
+                    return .failure(HrefProblem(code: .missingHref, message: "'\(text)' names a folder, not a file"))
+                }
+                return .success(ResolvedHref(value: path.segments.joined(separator: "/"), local: true))
+            }
         }
     }
 
-    /// Resolves a BASE attribute: like an HREF, but the result is a location to resolve against.
+    /// Resolves a BASE attribute: like an HREF, but the result is a location to resolve
+    /// against. As RFC 3986 has it, `content/` names a folder and `content` a document
+    /// whose references resolve beside it.
     static func resolveBase(_ raw: String, against base: BaseLocation) -> Result<BaseLocation, HrefProblem> {
         let text = raw.trimmingASCIIWhitespace()
         let reference = URIReference(parsing: text)
-        if reference.scheme != nil || { if case .remote = base { true } else { false } }() {
-            return resolve(text, against: base).flatMap { resolved in
-                .success(.remote(URIReference(parsing: resolved.value)))
+        if case .local(let folder) = base, reference.scheme == nil {
+            guard !text.isEmpty else { return .success(base) }
+            return local(reference, text, in: folder).map { path in
+                .local(path.isFolder ? path.segments : Array(path.segments.dropLast()))
             }
         }
-        guard case .local(let folder) = base else { return .failure(HrefProblem(code: .badHref, message: text)) }
-        if text.isEmpty { return .success(base) }
-        // A local BASE names a folder: "content" and "content/" both mean channels/…/content/.
-        var withSlash = reference
-        if !withSlash.path.hasSuffix("/") { withSlash.path += "/" }
-        return local(withSlash, text, in: folder).map { segments in .local(segments) }
+        return resolve(text, against: base).map { .remote(URIReference(parsing: $0.value)) }
     }
 
     private static func remote(_ uri: URIReference, _ text: String) -> Result<ResolvedHref, HrefProblem> {
@@ -77,9 +80,15 @@ enum HrefResolver {
         return .success(ResolvedHref(value: uri.normalized.description, local: false))
     }
 
-    /// The segments of a local file path below `channels/`, refusing anything that leaves it.
+    /// A local path below `channels/`, as segments, and whether it ends in `/` (a folder).
+    private struct LocalPath {
+        var segments: [String]
+        var isFolder: Bool
+    }
+
+    /// Resolves a local path against `folder`, refusing anything that leaves `channels/`.
     private static func local(_ reference: URIReference, _ text: String, in folder: [String])
-        -> Result<[String], HrefProblem>
+        -> Result<LocalPath, HrefProblem>
     {
         guard reference.authority == nil else {
             return .failure(
@@ -97,35 +106,28 @@ enum HrefResolver {
             return .failure(HrefProblem(code: .missingHref, message: "'\(text)' names no file"))
         }
         var segments = folder
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        for (index, part) in parts.enumerated() {
+        var isFolder = false
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
             guard let decoded = percentDecoded(String(part)), !decoded.contains("/"), !decoded.contains("\0")
             else {
                 return .failure(HrefProblem(code: .badHref, message: "'\(text)' has a malformed path segment"))
             }
+            isFolder = true
             switch decoded {
             case "", ".":
-                // "a//b" and "./a": nothing to add. A trailing "/" names a folder, not a file.
-                if index == parts.count - 1 {
-                    return .failure(HrefProblem(code: .missingHref, message: "'\(text)' names a folder, not a file"))
-                }
+                break
             case "..":
                 guard !segments.isEmpty else {
                     return .failure(
                         HrefProblem(code: .hrefOutsideChannels, message: "'\(text)' leaves the channels folder"))
                 }
                 segments.removeLast()
-                if index == parts.count - 1 {
-                    return .failure(HrefProblem(code: .missingHref, message: "'\(text)' names a folder, not a file"))
-                }
             default:
                 segments.append(decoded)
+                isFolder = false
             }
         }
-        guard !segments.isEmpty else {
-            return .failure(HrefProblem(code: .missingHref, message: "'\(text)' names no file"))
-        }
-        return .success(segments)
+        return .success(LocalPath(segments: segments, isFolder: isFolder))
     }
 
     /// `%41` → `A`; nil when an escape is malformed or the bytes are not UTF-8.

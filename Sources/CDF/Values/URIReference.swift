@@ -140,12 +140,13 @@ public struct URIReference: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The reference with its host lower-cased and every character that may not stand in
-    /// a URI (space, `"`, `<`, non-ASCII …) percent-encoded as UTF-8.
+    /// The reference with its host lower-cased, an empty http(s) path written `/`, and
+    /// every character that may not stand in a URI (space, `"`, `<`, non-ASCII …)
+    /// percent-encoded as UTF-8.
     public var normalized: URIReference {
         var copy = self
-        copy.authority = authority.map { URIReference.percentEncodeInvalid($0).lowercased() }
-        copy.path = URIReference.percentEncodeInvalid(path)
+        copy.authority = authority.map { URIReference.percentEncodeInvalid($0.lowercased()) }
+        copy.path = URIReference.percentEncodeInvalid(path.isEmpty && authority != nil ? "/" : path)
         copy.query = query.map(URIReference.percentEncodeInvalid)
         copy.fragment = fragment.map(URIReference.percentEncodeInvalid)
         return copy

@@ -66,12 +66,12 @@ public struct ChannelsDirectory: Sendable {
                     Diagnostic(
                         .error, .hrefOutsideChannels,
                         "ITEM left out: '\(item.href)' leads outside the channels folder through a symbolic link",
-                        file: displayPath, line: item.line ?? 1))
+                        file: displayPath, line: item.line ?? 1, column: item.column ?? 1))
             case .missing, .notAFile:
                 manifest.diagnostics.append(
                     Diagnostic(
                         .warning, .missingFile, "'\(item.href)' is not a file in the channels folder",
-                        file: displayPath, line: item.line ?? 1))
+                        file: displayPath, line: item.line ?? 1, column: item.column ?? 1))
             }
         }
         let logos = channel.logos.filter(\.local) + channel.items.flatMap(\.logos).filter(\.local)
