@@ -97,6 +97,14 @@ struct LegacyTests {
         #expect(manifest.channel?.title == "1 < 2 && 3 > 2 \u{A0}\u{2014} A&#1;")
     }
 
+    @Test func processingInstructions() {
+        let kept = parse("<?XML version=\"1.0\"?><?xml-stylesheet href=\"a.css\"?><CHANNEL><TITLE>T</TITLE></channel>")
+        #expect(kept.mode == .legacy && kept.channel?.title == "T")
+        // One that is never closed is dropped; what came before it stands.
+        let unclosed = parse("<CHANNEL><TITLE>T</TITLE><ITEM HREF=\"a.html\"/><?broken <ITEM HREF=\"b.html\"/>")
+        #expect(unclosed.mode == .legacy && unclosed.items.map(\.href) == ["a.html"])
+    }
+
     @Test func controlCharactersAreReplaced() {
         let manifest = parse("<CHANNEL><TITLE>bell\u{07}here</TITLE></CHANNEL>")
         #expect(manifest.mode == .legacy)

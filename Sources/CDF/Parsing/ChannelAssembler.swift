@@ -44,6 +44,8 @@ struct ChannelAssembler {
                 let href = href(of: draft, sectionBase)
                 let title = title(of: draft)
                 let label = title ?? href ?? "(untitled section)"
+                // A section's LASTMOD and logos are not part of the parsed form, but a
+                // publisher still hears what is wrong with them.
                 _ = lastmod(draft.attributes, at: draft.position)
                 _ = logos(of: draft, sectionBase)
                 let inner = contents(

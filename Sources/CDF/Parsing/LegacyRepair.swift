@@ -122,7 +122,9 @@ struct LegacyRepair {
     }
 
     private mutating func processingInstruction() {
-        let end = find("?>", from: index + 2).map { $0 + 2 } ?? input.count
+        // Never closed: no later one can be either, so it takes the rest of the file.
+        guard let close = find("?>", from: index + 2) else { return dropUntil(input.count) }
+        let end = close + 2
         let target = String(decoding: input[(index + 2)..<end].prefix { $0.isNameByte }, as: UTF8.self)
         // The XML declaration was written first already; one in any case or place goes.
         if target.isEmpty || target.lowercased() == "xml" { dropUntil(end) } else { copyUntil(end) }
