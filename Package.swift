@@ -10,6 +10,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -18,16 +24,42 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CDF", dependencies: ["CLibXML2"]),
-        .target(name: "Pushcast", dependencies: ["CDF"]),
+        .target(
+            name: "Pushcast",
+            dependencies: [
+                "CDF",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "PushcastHTTP",
+            dependencies: [
+                "Pushcast",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "PushcastCommand",
             dependencies: [
-                "CDF", "Pushcast",
+                "CDF", "Pushcast", "PushcastHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "CDFTests", dependencies: ["CDF"], exclude: ["Corpus"]),
         .testTarget(name: "PushcastTests", dependencies: ["Pushcast"]),
-        .testTarget(name: "PushcastCommandTests", dependencies: ["PushcastCommand"]),
+        .testTarget(
+            name: "PushcastCommandTests",
+            dependencies: [
+                "PushcastCommand",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
     ]
 )

@@ -1,0 +1,170 @@
+import CDF
+import Foundation
+import Logging
+
+/// The current set of channels (DESIGN.md step 2): for each, the last good manifest, its
+/// diagnostics and its status. It re-reads a manifest when told, keeps the last good
+/// version live when a new one is rejected, and retires a channel whose file is gone.
+/// Every change of status is written to the store first.
+public actor Catalog {
+    /// One channel as the catalog knows it.
+    public struct Entry: Sendable {
+        /// The channel id; for a file whose stem is not a valid id, that raw stem.
+        public var id: String
+        /// The manifest's file name in `channels/`.
+        public var file: String
+        public var status: ChannelStatus
+        public var diagnostics: [Diagnostic]
+        /// The last good manifest, if there ever was one.
+        public var channel: Channel?
+    }
+
+    private let directory: ChannelsDirectory
+    private let store: Store
+    private let limits: ParseLimits
+    private let logger: Logger
+    /// How diagnostics name manifests: the channels folder as given, then the file name.
+    private let displayFolder: String
+    private var entries: [String: Entry] = [:]
+
+    public init(directory: ChannelsDirectory, displayFolder: String, store: Store, limits: ParseLimits, logger: Logger) {
+        self.directory = directory
+        self.displayFolder = displayFolder
+        self.store = store
+        self.limits = limits
+        self.logger = logger
+    }
+
+    /// Reads every manifest, reconciled with what the store remembers (last good versions,
+    /// retired channels). Returns the ids of the channels to check.
+    public func start() async throws -> Set<String> {
+        for record in try await store.channels() {
+            entries[record.id] = Entry(
+                id: record.id, file: record.file, status: record.status, diagnostics: record.decodedDiagnostics,
+                channel: record.decodedManifest)
+        }
+        var toCheck: Set<String> = []
+        let files = Set(manifestFiles())
+        for file in files.sorted() { toCheck.formUnion(try await reload(file: file)) }
+        for entry in entries.values where entry.status != .retired && !files.contains(entry.file) {
+            try await retire(entry)
+        }
+        return toCheck
+    }
+
+    /// Re-reads the manifest `file` (a name in `channels/`) after it changed, appeared or
+    /// went away. Returns the ids of the channels to check.
+    public func reload(file: String) async throws -> Set<String> {
+        let stem = ChannelID.stem(ofFile: file)
+        let id = ChannelID.id(forStem: stem) ?? stem
+        let path = directory.root + "/" + file
+        guard FileManager.default.fileExists(atPath: path) else {
+            if let entry = entries[id], entry.file == file, entry.status != .retired { try await retire(entry) }
+            return []
+        }
+        if let existing = entries[id], existing.file != file, existing.status != .retired,
+            FileManager.default.fileExists(atPath: directory.root + "/" + existing.file)
+        {
+            logger.warning(
+                "manifest ignored: its channel id is taken", metadata: ["file": "\(file)", "channel": "\(id)", "by": "\(existing.file)"])
+            return []
+        }
+        let manifest = directory.loadManifest(at: path, displayPath: displayFolder + "/" + file, limits: limits)
+        var entry = entries[id] ?? Entry(id: id, file: file, status: .error, diagnostics: [], channel: nil)
+        entry.file = file
+        entry.diagnostics = manifest.diagnostics
+        if manifest.ok, let channel = manifest.channel {
+            entry.status = .ok
+            entry.channel = channel
+            try await store.saveChannel(id: id, file: file, status: .ok, diagnostics: manifest.diagnostics, manifest: channel)
+            entries[id] = entry
+            logger.info(
+                "channel loaded",
+                metadata: [
+                    "channel": "\(id)", "mode": "\(manifest.mode?.rawValue ?? "-")", "items": "\(channel.items.count)",
+                    "warnings": "\(manifest.diagnostics.count)",
+                ])
+            return [id]
+        }
+        entry.status = .error
+        try await store.saveChannel(id: id, file: file, status: .error, diagnostics: manifest.diagnostics, manifest: nil)
+        entries[id] = entry
+        logger.error(
+            "channel rejected",
+            metadata: [
+                "channel": "\(id)", "file": "\(file)",
+                "errors": "\(manifest.rejections.map { "\($0.code.rawValue) at \($0.line):\($0.column): \($0.message)" })",
+                "lastGood": "\(entry.channel == nil ? "none" : "kept live")",
+            ])
+        return []
+    }
+
+    /// Reads every manifest again and retires the channels whose file is gone (after the
+    /// watcher lost track: a folder moved, the kernel's queue overflowed). Returns the ids
+    /// of the channels to check: all live ones.
+    public func rescan() async throws -> Set<String> {
+        let files = Set(manifestFiles())
+        for file in files.sorted() { _ = try await reload(file: file) }
+        for entry in entries.values where entry.status != .retired && !files.contains(entry.file) {
+            try await retire(entry)
+        }
+        return checkable()
+    }
+
+    private func retire(_ entry: Entry) async throws {
+        var retired = entry
+        retired.status = .retired
+        retired.diagnostics = []
+        entries[entry.id] = retired
+        try await store.saveChannel(id: entry.id, file: entry.file, status: .retired, diagnostics: [], manifest: nil)
+        logger.info("channel retired", metadata: ["channel": "\(entry.id)", "file": "\(entry.file)"])
+    }
+
+    public func entry(_ id: String) -> Entry? {
+        entries[id]
+    }
+
+    /// Every channel, by id.
+    public func all() -> [Entry] {
+        entries.values.sorted { $0.id < $1.id }
+    }
+
+    /// The live channels (not retired) with a manifest to check.
+    public func checkable() -> Set<String> {
+        Set(entries.values.filter { $0.status != .retired && $0.channel != nil }.map(\.id))
+    }
+
+    /// The live channels whose local items use any of `paths` (paths below `channels/`,
+    /// compared as written in the manifest and as resolved through symbolic links).
+    public func channels(using paths: Set<String>) -> Set<String> {
+        let resolved = Set(paths.compactMap { resolve($0) })
+        var result: Set<String> = []
+        for entry in entries.values where entry.status != .retired {
+            guard let channel = entry.channel else { continue }
+            for item in channel.items where item.local {
+                if paths.contains(item.href) || resolve(item.href).map(resolved.contains) == true {
+                    result.insert(entry.id)
+                    break
+                }
+            }
+        }
+        return result
+    }
+
+    private func resolve(_ relativePath: String) -> String? {
+        if case .file(let real) = directory.locate(relativePath) { return real }
+        return nil
+    }
+
+    /// The manifest files directly in `channels/`.
+    public func manifestFiles() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.root)) ?? []
+        return names.filter(Catalog.isManifestName)
+    }
+
+    /// `news.cdf` or `news.xml` (any case), not hidden.
+    public static func isManifestName(_ name: String) -> Bool {
+        guard !name.hasPrefix("."), !name.contains("/"), let dot = name.lastIndex(of: ".") else { return false }
+        return ChannelID.manifestExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+}

@@ -1,0 +1,103 @@
+import CDF
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The running engine behind `pushcast serve` (DESIGN.md "The flow"): the watcher feeds
+/// the catalog, the scheduler checks channels, the store logs what changed. It is a
+/// service: it runs until graceful shutdown, then stops watching and lets the checks in
+/// flight finish.
+public final class Engine: Service, Sendable {
+    public let store: Store
+    public let catalog: Catalog
+    public let directory: ChannelsDirectory
+    public let configuration: EngineConfiguration
+    private let fetcher: RemoteFetcher
+    private let scheduler: Scheduler
+    private let logger: Logger
+    private let announcements: AsyncStream<[LogEntry]>.Continuation
+    /// Every batch of entries, once logged, in order. One reader (the fan-out hub).
+    public let logged: AsyncStream<[LogEntry]>
+
+    public init(configuration: EngineConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        directory = try ChannelsDirectory(path: configuration.channelsPath)
+        store = try Store(path: configuration.databasePath)
+        catalog = Catalog(
+            directory: directory, displayFolder: configuration.channelsPath, store: store,
+            limits: configuration.parseLimits, logger: logger)
+        fetcher = RemoteFetcher(limits: configuration.contentLimits, logger: logger)
+        (logged, announcements) = AsyncStream.makeStream(of: [LogEntry].self)
+        let announcements = announcements
+        let checker = ChannelChecker(
+            catalog: catalog, store: store,
+            checker: Checker(directory: directory, limits: configuration.contentLimits, remote: fetcher),
+            checkInterval: configuration.checkInterval, logger: logger,
+            announce: { announcements.yield($0) })
+        scheduler = Scheduler(check: { await checker.run($0) })
+    }
+
+    /// Asks for an immediate check of a channel (a publisher's ping); false if it is not live.
+    public func requestCheck(_ id: String) async -> Bool {
+        guard await catalog.checkable().contains(id) else { return false }
+        await scheduler.request(id)
+        return true
+    }
+
+    /// When a channel is next checked on its own schedule.
+    public func nextCheck(_ id: String) async -> Date? {
+        await scheduler.nextCheck(id)
+    }
+
+    public func run() async throws {
+        let watcher = try DirectoryWatcher(root: directory.root, debounce: configuration.debounce)
+        for id in try await catalog.start().sorted() { await scheduler.request(id) }
+        logger.info("watching", metadata: ["channels": "\(directory.root)"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await batch in watcher.changes { await self.handle(batch) }
+            }
+            group.addTask { await self.pruneUntilCancelled() }
+            try? await gracefulShutdown()
+            watcher.stop()
+            group.cancelAll()
+        }
+        await scheduler.stop()
+        await fetcher.shutdown()
+        announcements.finish()
+        logger.info("engine stopped")
+    }
+
+    /// One debounced burst of file events.
+    func handle(_ batch: DirectoryWatcher.Batch) async {
+        var toCheck: Set<String> = []
+        do {
+            if batch.rescan {
+                toCheck = try await catalog.rescan()
+            } else {
+                let manifests = batch.paths.filter { !$0.contains("/") && Catalog.isManifestName($0) }
+                for file in manifests.sorted() { toCheck.formUnion(try await catalog.reload(file: file)) }
+                toCheck.formUnion(await catalog.channels(using: batch.paths.subtracting(manifests)))
+            }
+        } catch {
+            logger.error("could not read a change", metadata: ["error": "\(error)"])
+        }
+        let live = await catalog.checkable()
+        for id in toCheck.sorted() where live.contains(id) { await scheduler.request(id) }
+        for entry in await catalog.all() where entry.status == .retired { await scheduler.forget(entry.id) }
+    }
+
+    private func pruneUntilCancelled() async {
+        while !Task.isCancelled {
+            do {
+                let removed = try await store.prune(
+                    keepItems: configuration.retainItems, keepSeconds: configuration.retainDays * 86_400)
+                if removed > 0 { logger.info("log pruned", metadata: ["entries": "\(removed)"]) }
+            } catch {
+                logger.error("pruning failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import CDF
+import Foundation
+
+/// Everything `pushcast serve` tells the engine.
+public struct EngineConfiguration: Sendable {
+    /// The channels folder, as given (diagnostics name manifests relative to it).
+    public var channelsPath: String
+    public var databasePath: String
+    /// How often a channel without a SCHEDULE is checked, in seconds.
+    public var checkInterval: TimeInterval
+    public var parseLimits: ParseLimits
+    public var contentLimits: ContentLimits
+    /// SPEC §4: the log keeps at least this many items per channel …
+    public var retainItems: Int
+    /// … or this many days of them, whichever keeps more.
+    public var retainDays: Double
+    /// How long a burst of file events must be quiet before it is handled, in seconds.
+    public var debounce: TimeInterval
+
+    public init(
+        channelsPath: String, databasePath: String, checkInterval: TimeInterval = 900,
+        parseLimits: ParseLimits = ParseLimits(), contentLimits: ContentLimits = ContentLimits(),
+        retainItems: Int = 1000, retainDays: Double = 30, debounce: TimeInterval = 0.03
+    ) {
+        self.channelsPath = channelsPath
+        self.databasePath = databasePath
+        self.checkInterval = checkInterval
+        self.parseLimits = parseLimits
+        self.contentLimits = contentLimits
+        self.retainItems = retainItems
+        self.retainDays = retainDays
+        self.debounce = debounce
+    }
+}

@@ -1,0 +1,41 @@
+import CDF
+import Foundation
+import Logging
+
+/// One check of one channel: observe its items, let the store log what is new or updated
+/// (before anyone is told), and say when the channel is next due.
+struct ChannelChecker: Sendable {
+    let catalog: Catalog
+    let store: Store
+    let checker: Checker
+    let checkInterval: TimeInterval
+    let logger: Logger
+    /// Told of every batch of entries once it is safely in the log.
+    let announce: @Sendable ([LogEntry]) async -> Void
+
+    func run(_ id: String) async -> Date? {
+        guard let entry = await catalog.entry(id), entry.status != .retired, let channel = entry.channel else {
+            return nil
+        }
+        do {
+            let observations = await checker.observe(channel, known: try await store.itemStates(channel: id))
+            let appended = try await store.record(observations, channel: id)
+            for logged in appended {
+                logger.info(
+                    "item logged",
+                    metadata: [
+                        "channel": "\(id)", "seq": "\(logged.seq)", "event": "\(logged.event.rawValue)",
+                        "item": "\(logged.itemID)",
+                    ])
+            }
+            if !appended.isEmpty { await announce(appended) }
+        } catch {
+            logger.error("check failed", metadata: ["channel": "\(id)", "error": "\(error)"])
+            return Date().addingTimeInterval(60)
+        }
+        let now = Date()
+        return CheckPlanner.next(
+            schedule: channel.schedule, after: now, lastCheck: now, defaultInterval: checkInterval,
+            jitter: Double.random(in: 0..<1))
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Decides when each channel is checked and runs the checks (DESIGN.md step 4).
+///
+/// A check asked for (a file event, start-up, a publisher's ping) runs at once; a check of
+/// a channel already being checked runs once more after it, however often it was asked.
+/// Different channels are checked side by side. When a check ends it says when the channel
+/// is due next (its SCHEDULE window, or the default interval); one timer task for all
+/// channels sleeps until the earliest due time.
+actor Scheduler {
+    /// Checks a channel; returns when it is next due on its own, or nil for never.
+    typealias Check = @Sendable (String) async -> Date?
+
+    private let check: Check
+    private var running: [String: Task<Void, Never>] = [:]
+    private var again: Set<String> = []
+    private var due: [String: Date] = [:]
+    private var timer: Task<Void, Never>?
+    private var armedFor: Date?
+    private var stopped = false
+
+    init(check: @escaping Check) {
+        self.check = check
+    }
+
+    /// Checks `channel` now (or right after the check in flight).
+    func request(_ channel: String) {
+        guard !stopped else { return }
+        guard running[channel] == nil else {
+            again.insert(channel)
+            return
+        }
+        due[channel] = nil
+        running[channel] = Task {
+            let next = await check(channel)
+            finished(channel, next: next)
+        }
+    }
+
+    /// Forgets a channel's due time (it was retired).
+    func forget(_ channel: String) {
+        due[channel] = nil
+        rearm()
+    }
+
+    /// When `channel` is next due on its own.
+    func nextCheck(_ channel: String) -> Date? {
+        due[channel]
+    }
+
+    /// Stops the timer and waits for the checks in flight.
+    func stop() async {
+        stopped = true
+        timer?.cancel()
+        timer = nil
+        due = [:]
+        again = []
+        while let task = running.values.first {
+            await task.value
+        }
+    }
+
+    private func finished(_ channel: String, next: Date?) {
+        running[channel] = nil
+        if again.remove(channel) != nil {
+            request(channel)
+            return
+        }
+        due[channel] = stopped ? nil : next
+        rearm()
+    }
+
+    private func rearm() {
+        guard let earliest = due.values.min() else {
+            timer?.cancel()
+            timer = nil
+            armedFor = nil
+            return
+        }
+        if armedFor == earliest, timer != nil { return }
+        timer?.cancel()
+        armedFor = earliest
+        timer = Task { [weak self] in
+            let wait = min(max(earliest.timeIntervalSinceNow, 0), 366 * 86_400)
+            if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+            guard !Task.isCancelled else { return }
+            await self?.runDue()
+        }
+    }
+
+    private func runDue() {
+        timer = nil
+        armedFor = nil
+        let now = Date()
+        for (channel, date) in due where date <= now { request(channel) }
+        rearm()
+    }
+}

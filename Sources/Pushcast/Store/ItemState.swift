@@ -1,0 +1,16 @@
+import GRDB
+
+/// What the checker knows of one item, kept apart from the log so that pruning the log
+/// never makes an old item look new: its revision, LASTMOD, content hash, and the
+/// validators for a conditional GET of its remote content.
+public struct ItemState: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "itemState"
+
+    public var channel: String
+    public var itemID: String
+    public var revision: Int
+    public var lastmod: String?
+    public var contentHash: String?
+    public var etag: String?
+    public var lastModified: String?
+}

@@ -1,0 +1,197 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Watches a folder and everything below it with inotify, and reports which paths
+/// changed: files written, created, deleted, moved in or out, touched. Folders created or
+/// moved in later are watched too. One thread blocks in `poll` on the inotify descriptor;
+/// nothing is polled on a timer. Bursts (an editor's save is several events) are reported
+/// as one batch once `debounce` seconds pass without an event, or at most four times that
+/// after the burst began.
+public final class DirectoryWatcher: Sendable {
+    /// The paths below the root that changed in one burst; `rescan` when the kernel's queue
+    /// overflowed or a whole folder came or went, and everything should be looked at again.
+    public struct Batch: Sendable, Hashable {
+        public var paths: Set<String> = []
+        public var rescan = false
+    }
+
+    public let changes: AsyncStream<Batch>
+    private let inotify: Int32
+    private let wakeWrite: Int32
+
+    public init(root: String, debounce: TimeInterval) throws(DirectoryWatcherError) {
+        let fd = inotify_init1(Int32(IN_CLOEXEC))
+        guard fd >= 0 else { throw .inotify(errno) }
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else {
+            close(fd)
+            throw .inotify(errno)
+        }
+        inotify = fd
+        wakeWrite = pipeEnds[1]
+        let (stream, continuation) = AsyncStream.makeStream(of: Batch.self)
+        changes = stream
+        var loop = WatchLoop(
+            inotify: fd, wakeRead: pipeEnds[0], root: root, debounceMilliseconds: Int32(max(debounce, 0.001) * 1000),
+            continuation: continuation)
+        guard loop.watchTree("") else {
+            close(fd)
+            close(pipeEnds[0])
+            close(pipeEnds[1])
+            throw .inotify(errno)
+        }
+        let prepared = loop  // the thread owns its own copy from here on
+        let thread = Thread {
+            var owned = prepared
+            owned.run()
+        }
+        thread.name = "pushcast-watcher"
+        thread.start()
+    }
+
+    /// Ends the watch: the thread returns and the stream finishes.
+    public func stop() {
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+}
+
+public enum DirectoryWatcherError: Error, Sendable, CustomStringConvertible {
+    case inotify(Int32)
+
+    public var description: String {
+        switch self {
+        case .inotify(let code): "cannot watch the channels folder: \(String(cString: strerror(code)))"
+        }
+    }
+}
+
+/// The watch thread's own state: which watch descriptor is which folder.
+private struct WatchLoop: @unchecked Sendable {
+    let inotify: Int32
+    let wakeRead: Int32
+    let root: String
+    let debounceMilliseconds: Int32
+    let continuation: AsyncStream<DirectoryWatcher.Batch>.Continuation
+    var folders: [Int32: String] = [:]
+    var pending = DirectoryWatcher.Batch()
+    var burstStarted: ContinuousClock.Instant?
+
+    static let mask = UInt32(
+        IN_CREATE | IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF
+            | IN_MOVE_SELF)
+
+    init(
+        inotify: Int32, wakeRead: Int32, root: String, debounceMilliseconds: Int32,
+        continuation: AsyncStream<DirectoryWatcher.Batch>.Continuation
+    ) {
+        self.inotify = inotify
+        self.wakeRead = wakeRead
+        self.root = root
+        self.debounceMilliseconds = debounceMilliseconds
+        self.continuation = continuation
+    }
+
+    /// Watches `relative` and every folder below it. False if the root itself cannot be watched.
+    mutating func watchTree(_ relative: String) -> Bool {
+        let path = relative.isEmpty ? root : root + "/" + relative
+        let descriptor = inotify_add_watch(inotify, path, WatchLoop.mask)
+        guard descriptor >= 0 else { return false }
+        folders[descriptor] = relative
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in entries {
+            let child = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            // lstat: a symbolic link to a folder is not followed (it may lead outside).
+            if lstat(root + "/" + child, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                _ = watchTree(child)
+            }
+        }
+        return true
+    }
+
+    mutating func run() {
+        defer {
+            close(inotify)
+            close(wakeRead)
+            continuation.finish()
+        }
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            var descriptors = [
+                pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&descriptors, 2, timeout())
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if descriptors[1].revents != 0 { return }
+            if ready == 0 {
+                flush()
+                continue
+            }
+            let count = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
+            if count <= 0 {
+                if count < 0 && errno == EINTR { continue }
+                return
+            }
+            handle(buffer, count: count)
+            if let started = burstStarted, ContinuousClock.now - started >= .milliseconds(Int(debounceMilliseconds) * 4) {
+                flush()
+            }
+        }
+    }
+
+    /// How long `poll` waits: for ever when nothing is pending, else the quiet time.
+    private func timeout() -> Int32 {
+        burstStarted == nil ? -1 : debounceMilliseconds
+    }
+
+    private mutating func flush() {
+        if !pending.paths.isEmpty || pending.rescan { continuation.yield(pending) }
+        pending = DirectoryWatcher.Batch()
+        burstStarted = nil
+    }
+
+    private mutating func note(_ path: String?) {
+        if let path { pending.paths.insert(path) } else { pending.rescan = true }
+        if burstStarted == nil { burstStarted = .now }
+    }
+
+    private mutating func handle(_ buffer: [UInt8], count: Int) {
+        var offset = 0
+        while offset + 16 <= count {
+            let (descriptor, mask, length) = buffer.withUnsafeBytes { raw in
+                (
+                    raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+                    raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+                    Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
+                )
+            }
+            let nameBytes = buffer[(offset + 16)..<min(offset + 16 + length, count)].prefix { $0 != 0 }
+            let name = String(decoding: nameBytes, as: UTF8.self)
+            offset += 16 + length
+            if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                note(nil)
+                continue
+            }
+            if mask & UInt32(IN_IGNORED) != 0 {
+                folders[descriptor] = nil
+                continue
+            }
+            guard let folder = folders[descriptor] else { continue }
+            let path = name.isEmpty ? folder : (folder.isEmpty ? name : folder + "/" + name)
+            if mask & UInt32(IN_ISDIR) != 0 {
+                if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { _ = watchTree(path) }
+                note(nil)
+            } else if !name.isEmpty {
+                note(path)
+            }
+        }
+    }
+}

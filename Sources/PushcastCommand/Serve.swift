@@ -1,0 +1,99 @@
+import ArgumentParser
+import CDF
+import Foundation
+import Logging
+import Pushcast
+import PushcastHTTP
+
+/// `pushcast serve`: watches the channels folder, logs what changes, serves it over HTTP.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the push server.",
+        discussion: """
+            Every option can also be set with an environment variable: PUSHCAST_ and the \
+            option's name in capitals with _ for -, e.g. PUSHCAST_PORT=9090. A flag on the \
+            command line wins. Stop it with Ctrl-C or SIGTERM.
+            """)
+
+    @Option(help: "The folder of channel manifests and their content.")
+    var channels = EnvironmentDefault.string("PUSHCAST_CHANNELS", "channels")
+
+    @Option(help: "The SQLite database (created with its folder).")
+    var db = EnvironmentDefault.string("PUSHCAST_DB", ".pushcast/pushcast.sqlite")
+
+    @Option(help: "The address to listen on.")
+    var host = EnvironmentDefault.string("PUSHCAST_HOST", "127.0.0.1")
+
+    @Option(help: "The port to listen on (0: any free port).")
+    var port = EnvironmentDefault.number("PUSHCAST_PORT", 8080)
+
+    @Option(help: "The base URL for links in responses (default: the address listened on).")
+    var publicURL = EnvironmentDefault.optional("PUSHCAST_PUBLIC_URL")
+
+    @Option(help: "Seconds between checks of a channel without a SCHEDULE.")
+    var checkInterval = EnvironmentDefault.number("PUSHCAST_CHECK_INTERVAL", 900.0)
+
+    @Option(help: "The largest manifest accepted, in bytes.")
+    var maxManifestBytes = EnvironmentDefault.number("PUSHCAST_MAX_MANIFEST_BYTES", ParseLimits().maxBytes)
+
+    @Option(help: "Item content up to this size, in bytes, is kept in the log.")
+    var maxStoredContent = EnvironmentDefault.number("PUSHCAST_MAX_STORED_CONTENT", ContentLimits().storedBytes)
+
+    @Option(help: "Seconds a remote content fetch may take.")
+    var fetchTimeout = EnvironmentDefault.number("PUSHCAST_FETCH_TIMEOUT", ContentLimits().fetchTimeout)
+
+    @Option(help: "The log keeps at least this many items per channel …")
+    var retainItems = EnvironmentDefault.number("PUSHCAST_RETAIN_ITEMS", 1000)
+
+    @Option(help: "… or this many days of them, whichever keeps more.")
+    var retainDays = EnvironmentDefault.number("PUSHCAST_RETAIN_DAYS", 30.0)
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = EnvironmentDefault.string("PUSHCAST_LOG_LEVEL", "info")
+
+    func validate() throws {
+        let badIntegers = EnvironmentDefault.invalid(
+            ["PUSHCAST_PORT", "PUSHCAST_MAX_MANIFEST_BYTES", "PUSHCAST_MAX_STORED_CONTENT", "PUSHCAST_RETAIN_ITEMS"],
+            as: Int.self)
+        let badNumbers = EnvironmentDefault.invalid(
+            ["PUSHCAST_CHECK_INTERVAL", "PUSHCAST_FETCH_TIMEOUT", "PUSHCAST_RETAIN_DAYS"], as: Double.self)
+        guard badIntegers.isEmpty, badNumbers.isEmpty else {
+            throw ValidationError("Not a number: \((badIntegers + badNumbers).joined(separator: ", ")).")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        guard checkInterval >= 1, fetchTimeout > 0, retainItems >= 0, retainDays >= 0, maxManifestBytes > 0,
+            maxStoredContent >= 0
+        else { throw ValidationError("Intervals, timeouts and limits must be positive.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "pushcast")
+        let engine: Engine
+        do {
+            engine = try Engine(
+                configuration: EngineConfiguration(
+                    channelsPath: channels, databasePath: db, checkInterval: checkInterval,
+                    parseLimits: ParseLimits(maxBytes: maxManifestBytes),
+                    contentLimits: ContentLimits(storedBytes: maxStoredContent, fetchTimeout: fetchTimeout),
+                    retainItems: retainItems, retainDays: retainDays),
+                logger: logger)
+        } catch {
+            throw ValidationError("Cannot start: \(error). Check --channels (\(channels)) and --db (\(db)).")
+        }
+        let channels = self.channels
+        let application = PushcastServer.application(
+            engine: engine, configuration: ServerConfiguration(host: host, port: port, publicURL: publicURL),
+            logger: logger,
+            onReady: { url in
+                FileHandle.standardOutput.write(Data("pushcast: serving \(channels)/ at \(url)\n".utf8))
+            })
+        try await application.runService()
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+
+/// An error as SPEC §3 writes it: `{"error": {"code", "message"}}` with the right status.
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONResponse.make(["error": ["code": code, "message": message]], status: status)
+        for field in headers { response.headers.append(field) }
+        return response
+    }
+
+    static func unknownChannel(_ id: String) -> APIError {
+        APIError(.notFound, "unknown-channel", "there is no channel '\(id)'; GET /channels lists them")
+    }
+}
+
+/// Makes every error a JSON error: ours as they are, the framework's (404 for an unknown
+/// path …) with a code from their status, anything else a 500 that says nothing internal.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPResponseError {
+            let status = error.status
+            let code = status == .notFound ? "not-found" : status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")
+            throw APIError(status, code, status == .notFound ? "no such path: \(request.uri.path)" : status.reasonPhrase)
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            throw APIError(.internalServerError, "internal", "the server could not answer; see its log")
+        }
+    }
+}

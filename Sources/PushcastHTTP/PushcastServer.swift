@@ -1,0 +1,48 @@
+import Hummingbird
+import Logging
+import Pushcast
+
+/// Where and how `pushcast serve` listens.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The base URL links are made with; by default the address bound.
+    public var publicURL: String?
+
+    public init(host: String, port: Int, publicURL: String?) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+    }
+}
+
+/// The HTTP side of Pushcast (SPEC §3) on Hummingbird, with the engine as one of its
+/// services, so that SIGINT and SIGTERM stop both.
+public enum PushcastServer {
+    /// The application; `onReady` is told the base URL once the server listens.
+    public static func application(
+        engine: Engine, configuration: ServerConfiguration, logger: Logger,
+        onReady: @escaping @Sendable (String) -> Void
+    ) -> some ApplicationProtocol {
+        let links = PublicURL(configured: configuration.publicURL, host: configuration.host, port: configuration.port)
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        let routes = RouteTable(router: router)
+        ChannelRoutes(engine: engine, links: links).register(in: routes)
+        routes.add("/healthz", [.get: { _, _ in
+            guard await engine.store.isReachable() else {
+                throw APIError(.serviceUnavailable, "store-unreachable", "the database does not answer")
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }])
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pushcast"),
+            services: [engine],
+            onServerRunning: { channel in
+                links.bound(host: configuration.host, port: channel.localAddress?.port ?? configuration.port)
+                onReady(links.value)
+            },
+            logger: logger)
+    }
+}
