@@ -3,7 +3,7 @@ SWIFT ?= swift
 DEB_PACKAGES := libxml2-dev libsqlite3-dev pkg-config
 CHANNELS ?= channels
 
-.PHONY: all deps build release run test clean
+.PHONY: all deps build release run test latency clean
 
 all: build
 
@@ -24,14 +24,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product pushcast
 
-# The server is not built yet (the engine issue): until then `make run` checks the sample channels.
+# Serves the sample channels at http://127.0.0.1:8080 until Ctrl-C.
 run: release
-	@echo "Checking the sample channels in $(CHANNELS)/ ..."
-	@.build/release/pushcast validate $(CHANNELS)/*.cdf
-	@echo "The push server (pushcast serve) is not built yet; the manifests above are what it will serve."
+	.build/release/pushcast serve --channels $(CHANNELS)
 
 test: build
 	$(SWIFT) test --skip-build
+
+# File rename -> logged entry on the release server (see Benchmarks/rename_to_log.py).
+latency: release
+	python3 Benchmarks/rename_to_log.py
 
 clean:
 	rm -rf .build

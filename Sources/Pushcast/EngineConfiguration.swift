@@ -20,7 +20,7 @@ public struct EngineConfiguration: Sendable {
     public init(
         channelsPath: String, databasePath: String, checkInterval: TimeInterval = 900,
         parseLimits: ParseLimits = ParseLimits(), contentLimits: ContentLimits = ContentLimits(),
-        retainItems: Int = 1000, retainDays: Double = 30, debounce: TimeInterval = 0.03
+        retainItems: Int = 1000, retainDays: Double = 30, debounce: TimeInterval = 0.01
     ) {
         self.channelsPath = channelsPath
         self.databasePath = databasePath

@@ -71,6 +71,7 @@ struct ChannelJSON: Encodable, Sendable {
     var logos: [LogoJSON]
     var schedule: Schedule?
     var lastChange: String?
+    var lastCheck: String?
     var lastSeq: Int64
     var itemCount: Int
     var subscribers: Int
@@ -96,6 +97,7 @@ struct ChannelJSON: Encodable, Sendable {
         }
         schedule = entry.channel?.schedule
         lastChange = record?.lastChange.map(HTTPDate.rfc3339)
+        lastCheck = record?.lastCheck.map(HTTPDate.rfc3339)
         lastSeq = record?.lastSeq ?? 0
         itemCount = entry.channel?.items.count ?? 0
         self.subscribers = subscribers
@@ -114,6 +116,7 @@ struct ChannelJSON: Encodable, Sendable {
         try container.encode(logos, forKey: .logos)
         try container.encode(schedule, forKey: .schedule)
         try container.encode(lastChange, forKey: .lastChange)
+        try container.encode(lastCheck, forKey: .lastCheck)
         try container.encode(lastSeq, forKey: .lastSeq)
         try container.encode(itemCount, forKey: .itemCount)
         try container.encode(subscribers, forKey: .subscribers)
@@ -123,7 +126,7 @@ struct ChannelJSON: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, file, title, abstract, href, logos, schedule, lastChange, lastSeq, itemCount, subscribers, status,
+        case id, file, title, abstract, href, logos, schedule, lastChange, lastCheck, lastSeq, itemCount, subscribers, status,
             nextCheck, diagnostics
     }
 }

@@ -13,4 +13,17 @@ public struct ItemState: Codable, Sendable, Hashable, FetchableRecord, Persistab
     public var contentHash: String?
     public var etag: String?
     public var lastModified: String?
+
+    public init(
+        channel: String, itemID: String, revision: Int, lastmod: String?, contentHash: String?, etag: String?,
+        lastModified: String?
+    ) {
+        self.channel = channel
+        self.itemID = itemID
+        self.revision = revision
+        self.lastmod = lastmod
+        self.contentHash = contentHash
+        self.etag = etag
+        self.lastModified = lastModified
+    }
 }

@@ -80,8 +80,10 @@ private struct WatchLoop: @unchecked Sendable {
     var pending = DirectoryWatcher.Batch()
     var burstStarted: ContinuousClock.Instant?
 
+    /// A file being written is reported when its writer closes it (IN_CLOSE_WRITE), not on
+    /// each write (IN_MODIFY) or at its creation, so a half-written file is never read.
     static let mask = UInt32(
-        IN_CREATE | IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF
+        IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF
             | IN_MOVE_SELF)
 
     init(
@@ -147,6 +149,11 @@ private struct WatchLoop: @unchecked Sendable {
         }
     }
 
+    private func isSymbolicLink(_ relative: String) -> Bool {
+        var info = stat()
+        return lstat(root + "/" + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
     /// How long `poll` waits: for ever when nothing is pending, else the quiet time.
     private func timeout() -> Int32 {
         burstStarted == nil ? -1 : debounceMilliseconds
@@ -189,7 +196,8 @@ private struct WatchLoop: @unchecked Sendable {
             if mask & UInt32(IN_ISDIR) != 0 {
                 if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { _ = watchTree(path) }
                 note(nil)
-            } else if !name.isEmpty {
+            } else if !name.isEmpty && !(mask & UInt32(IN_CREATE) != 0 && !isSymbolicLink(path)) {
+                // A created file is reported when closed after writing; a created link at once.
                 note(path)
             }
         }

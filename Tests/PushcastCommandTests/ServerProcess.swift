@@ -1,0 +1,165 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real `pushcast serve` on port 0 over a temporary channels folder and database, for
+/// end-to-end tests; stopped (SIGKILL) when the test is done with it.
+final class ServerProcess: Sendable {
+    let folder: URL
+    let channels: URL
+    let database: URL
+    let baseURL: String
+    private let process: Process
+    private let errorLog: URL
+
+    /// A fresh folder with an empty `channels/`.
+    static func makeFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("channels"), withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// Starts the server on `folder` (its `channels/` and `db/pushcast.sqlite`) and waits until it listens.
+    init(folder: URL, arguments: [String] = []) async throws {
+        self.folder = folder
+        channels = folder.appendingPathComponent("channels")
+        database = folder.appendingPathComponent("db/pushcast.sqlite")
+        errorLog = folder.appendingPathComponent("server-\(UUID().uuidString.prefix(8)).log")
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessRunner.pushcast)
+        process.arguments = [
+            "serve", "--port", "0", "--channels", channels.path, "--db", database.path, "--check-interval", "3600",
+        ] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        let ready = Mutex<String>("")
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            ready.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(30)
+        var url: String?
+        while url == nil {
+            let text = ready.withLock { $0 }
+            if let line = text.split(separator: "\n").first(where: { $0.contains(" at http://") }) {
+                url = line.components(separatedBy: " at ").last
+            } else if !process.isRunning || Date() > deadline {
+                throw ServerProcessError.didNotStart(try String(contentsOf: errorLog, encoding: .utf8))
+            } else {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        baseURL = url ?? ""
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// What the server wrote to standard error (its log).
+    var log: String { (try? String(contentsOf: errorLog, encoding: .utf8)) ?? "" }
+
+    /// SIGKILL: no chance to clean up.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits for the exit; returns the seconds it took.
+    func terminate() -> TimeInterval {
+        let start = Date()
+        process.terminate()
+        process.waitUntilExit()
+        return Date().timeIntervalSince(start)
+    }
+
+    var exitStatus: Int32 { process.terminationStatus }
+
+    // MARK: - HTTP
+
+    struct Reply: Sendable {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+        func json() throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        }
+    }
+
+    func request(_ path: String, method: String = "GET", headers: [String: String] = [:]) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .init(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name.lowercased()] = header.value }
+        return Reply(status: Int(response.status.code), headers: fields, body: Data(body.readableBytesView))
+    }
+
+    func json(_ path: String) async throws -> [String: Any] {
+        try await request(path).json()
+    }
+
+    /// The channel's entry in `GET /channels`.
+    func channel(_ id: String) async throws -> [String: Any]? {
+        let list = try await json("/channels")["channels"] as? [[String: Any]] ?? []
+        return list.first { $0["id"] as? String == id }
+    }
+
+    /// The channel's whole log, oldest first.
+    func items(_ id: String) async throws -> [[String: Any]] {
+        try await json("/channels/\(id)/items?since=0&limit=1000")["items"] as? [[String: Any]] ?? []
+    }
+
+    /// Waits until `condition` holds, asking again every 20 ms, for at most `seconds`.
+    func waitUntil(
+        _ what: String, seconds: Double = 10, _ condition: @Sendable () async throws -> Bool,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try await !condition() {
+            guard Date() < deadline else {
+                Issue.record("timed out waiting for: \(what)\n--- server log ---\n\(log.suffix(3000))", sourceLocation: sourceLocation)
+                throw ServerProcessError.timedOut(what)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    // MARK: - Files
+
+    func write(_ text: String, to relativePath: String) throws {
+        let url = channels.appendingPathComponent(relativePath)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // Written beside and renamed into place, as editors and publishing tools do.
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        try Data(text.utf8).write(to: temporary)
+        _ = rename(temporary.path, url.path)
+    }
+
+    func remove(_ relativePath: String) throws {
+        try FileManager.default.removeItem(at: channels.appendingPathComponent(relativePath))
+    }
+
+    /// Changes the file's modification time: a touch, which the server treats as a change.
+    func touch(_ relativePath: String) {
+        _ = utimes(channels.appendingPathComponent(relativePath).path, nil)
+    }
+}
+
+enum ServerProcessError: Error {
+    case didNotStart(String)
+    case timedOut(String)
+}

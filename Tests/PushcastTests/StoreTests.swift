@@ -1,0 +1,71 @@
+import CDF
+import Foundation
+import Pushcast
+import Testing
+
+@Suite("The store")
+struct StoreTests {
+    func makeStore() throws -> (Store, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        return (try Store(path: folder.appendingPathComponent("nested/db.sqlite").path), folder)
+    }
+
+    func observation(_ id: String, lastmod: String) -> ItemObservation {
+        ItemObservation(item: Item(id: id, href: id, local: true, title: id, lastmod: Timestamp(lastmod: lastmod)))
+    }
+
+    @Test func walModeAndItsFolderAreCreated() async throws {
+        let (store, folder) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try await store.journalMode() == "wal")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("nested/db.sqlite").path))
+        #expect(await store.isReachable())
+    }
+
+    @Test func sequencesAreGapFreeAndNeverReused() async throws {
+        let (store, folder) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+        try await store.saveChannel(id: "other", file: "other.cdf", status: .ok, diagnostics: [], manifest: Channel())
+        let first = try await store.record(
+            [observation("a", lastmod: "2026-01-01"), observation("b", lastmod: "2026-01-01")], channel: "news")
+        #expect(first.map(\.seq) == [1, 2] && first.map(\.event) == [.new, .new])
+        // Unchanged: nothing. Another channel: its own numbers.
+        #expect(try await store.record([observation("a", lastmod: "2026-01-01")], channel: "news").isEmpty)
+        #expect(try await store.record([observation("a", lastmod: "2026-01-01")], channel: "other").map(\.seq) == [1])
+        let second = try await store.record(
+            [observation("a", lastmod: "2026-01-02"), observation("c", lastmod: "2026-01-01")], channel: "news")
+        #expect(second.map(\.seq) == [3, 4] && second.map(\.event) == [.updated, .new] && second.map(\.revision) == [2, 1])
+        #expect(try await store.entries(channel: "news", after: 1, limit: 10).map(\.seq) == [2, 3, 4])
+        #expect(try await store.latestEntries(channel: "news", limit: 2).map(\.seq) == [4, 3])
+
+        // Pruning keeps the newest N (here 1) or the recent ones; numbers are never reused,
+        // and a pruned item is still known, so it does not come back as new.
+        let later = Date().addingTimeInterval(40 * 86_400)
+        #expect(try await store.prune(keepItems: 1, keepSeconds: 30 * 86_400, now: later) == 3)
+        #expect(try await store.firstSeq(channel: "news") == 4)
+        #expect(try await store.record([observation("a", lastmod: "2026-01-02")], channel: "news").isEmpty)
+        #expect(try await store.record([observation("d", lastmod: "2026-01-01")], channel: "news").map(\.seq) == [5])
+        #expect(try await store.channel("news")?.lastSeq == 5)
+    }
+
+    @Test func pruningKeepsRecentEntriesWhateverTheirNumber() async throws {
+        let (store, folder) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+        _ = try await store.record((0..<5).map { observation("i\($0)", lastmod: "2026-01-01") }, channel: "news")
+        #expect(try await store.prune(keepItems: 1, keepSeconds: 30 * 86_400) == 0)
+        #expect(try await store.entries(channel: "news", after: 0, limit: 10).count == 5)
+    }
+
+    @Test func lastGoodManifestSurvivesARejection() async throws {
+        let (store, folder) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel(title: "Good"))
+        let problem = Diagnostic(.error, .notWellFormed, "broken", file: "news.cdf", line: 3, column: 4)
+        try await store.saveChannel(id: "news", file: "news.cdf", status: .error, diagnostics: [problem], manifest: nil)
+        let record = try #require(try await store.channel("news"))
+        #expect(record.status == .error && record.decodedDiagnostics == [problem])
+        #expect(record.decodedManifest?.title == "Good")
+    }
+}
