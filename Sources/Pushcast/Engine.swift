@@ -15,9 +15,6 @@ public final class Engine: Service, Sendable {
     private let fetcher: RemoteFetcher
     private let scheduler: Scheduler
     private let logger: Logger
-    private let announcements: AsyncStream<[LogEntry]>.Continuation
-    /// Every batch of entries, once logged, in order. One reader (the fan-out hub).
-    public let logged: AsyncStream<[LogEntry]>
 
     public init(configuration: EngineConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -28,21 +25,11 @@ public final class Engine: Service, Sendable {
             directory: directory, displayFolder: configuration.channelsPath, store: store,
             limits: configuration.parseLimits, logger: logger)
         fetcher = RemoteFetcher(limits: configuration.contentLimits, logger: logger)
-        (logged, announcements) = AsyncStream.makeStream(of: [LogEntry].self)
-        let announcements = announcements
         let checker = ChannelChecker(
             catalog: catalog, store: store,
             checker: Checker(directory: directory, limits: configuration.contentLimits, remote: fetcher),
-            checkInterval: configuration.checkInterval, logger: logger,
-            announce: { announcements.yield($0) })
+            checkInterval: configuration.checkInterval, logger: logger)
         scheduler = Scheduler(check: { await checker.run($0) })
-    }
-
-    /// Asks for an immediate check of a channel (a publisher's ping); false if it is not live.
-    public func requestCheck(_ id: String) async -> Bool {
-        guard await catalog.checkable().contains(id) else { return false }
-        await scheduler.request(id)
-        return true
     }
 
     /// When a channel is next checked on its own schedule.
@@ -65,7 +52,6 @@ public final class Engine: Service, Sendable {
         }
         await scheduler.stop()
         await fetcher.shutdown()
-        announcements.finish()
         logger.info("engine stopped")
     }
 

@@ -10,8 +10,6 @@ struct ChannelChecker: Sendable {
     let checker: Checker
     let checkInterval: TimeInterval
     let logger: Logger
-    /// Told of every batch of entries once it is safely in the log.
-    let announce: @Sendable ([LogEntry]) async -> Void
 
     func run(_ id: String) async -> Date? {
         guard let entry = await catalog.entry(id), entry.status != .retired, let channel = entry.channel else {
@@ -28,7 +26,6 @@ struct ChannelChecker: Sendable {
                         "item": "\(logged.itemID)",
                     ])
             }
-            if !appended.isEmpty { await announce(appended) }
         } catch {
             logger.error("check failed", metadata: ["channel": "\(id)", "error": "\(error)"])
             return Date().addingTimeInterval(60)
