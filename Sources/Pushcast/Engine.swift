@@ -12,6 +12,7 @@ public final class Engine: Service, Sendable {
     public let catalog: Catalog
     public let directory: ChannelsDirectory
     public let configuration: EngineConfiguration
+    public let hub: Hub
     private let fetcher: RemoteFetcher
     private let scheduler: Scheduler
     private let logger: Logger
@@ -25,11 +26,19 @@ public final class Engine: Service, Sendable {
             directory: directory, displayFolder: configuration.channelsPath, store: store,
             limits: configuration.parseLimits, logger: logger)
         fetcher = RemoteFetcher(limits: configuration.contentLimits, logger: logger)
+        hub = Hub(configuration: configuration.hub)
         let checker = ChannelChecker(
             catalog: catalog, store: store,
             checker: Checker(directory: directory, limits: configuration.contentLimits, remote: fetcher),
-            checkInterval: configuration.checkInterval, logger: logger)
+            checkInterval: configuration.checkInterval, logger: logger, hub: hub)
         scheduler = Scheduler(check: { await checker.run($0) })
+    }
+
+    /// Asks for an immediate check of a live channel (a publisher's ping); false if it is not live.
+    public func requestCheck(_ id: String) async -> Bool {
+        guard await catalog.checkable().contains(id) else { return false }
+        await scheduler.request(id)
+        return true
     }
 
     /// When a channel is next checked on its own schedule.
@@ -46,8 +55,10 @@ public final class Engine: Service, Sendable {
                 for await batch in watcher.changes { await self.handle(batch) }
             }
             group.addTask { await self.pruneUntilCancelled() }
+            group.addTask { await self.tickUntilCancelled() }
             try? await gracefulShutdown()
             watcher.stop()
+            hub.shutdown()
             group.cancelAll()
         }
         await scheduler.stop()
@@ -57,6 +68,7 @@ public final class Engine: Service, Sendable {
 
     /// One debounced burst of file events.
     func handle(_ batch: DirectoryWatcher.Batch) async {
+        let retiredBefore = Set(await catalog.all().filter { $0.status == .retired }.map(\.id))
         var toCheck: Set<String> = []
         do {
             if batch.rescan {
@@ -71,7 +83,19 @@ public final class Engine: Service, Sendable {
         }
         let live = await catalog.checkable()
         for id in toCheck.sorted() where live.contains(id) { await scheduler.request(id) }
-        for entry in await catalog.all() where entry.status == .retired { await scheduler.forget(entry.id) }
+        for entry in await catalog.all() where entry.status == .retired && !retiredBefore.contains(entry.id) {
+            await scheduler.forget(entry.id)
+            hub.retire(entry.id, lastSeq: (try? await store.channel(entry.id)?.lastSeq) ?? 0)
+        }
+    }
+
+    /// The hub's one ticker: heartbeats, long-poll timeouts, stalled readers.
+    private func tickUntilCancelled() async {
+        let period = min(max(min(configuration.hub.heartbeat, configuration.hub.writeTimeout) / 4, 0.05), 1)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(Int64(period * 1000)))
+            hub.tick()
+        }
     }
 
     private func pruneUntilCancelled() async {

@@ -16,11 +16,13 @@ public struct EngineConfiguration: Sendable {
     public var retainDays: Double
     /// How long a burst of file events must be quiet before it is handled, in seconds.
     public var debounce: TimeInterval
+    public var hub: HubConfiguration
 
     public init(
         channelsPath: String, databasePath: String, checkInterval: TimeInterval = 900,
         parseLimits: ParseLimits = ParseLimits(), contentLimits: ContentLimits = ContentLimits(),
-        retainItems: Int = 1000, retainDays: Double = 30, debounce: TimeInterval = 0.01
+        retainItems: Int = 1000, retainDays: Double = 30, debounce: TimeInterval = 0.01,
+        hub: HubConfiguration = HubConfiguration()
     ) {
         self.channelsPath = channelsPath
         self.databasePath = databasePath
@@ -30,5 +32,6 @@ public struct EngineConfiguration: Sendable {
         self.retainItems = retainItems
         self.retainDays = retainDays
         self.debounce = debounce
+        self.hub = hub
     }
 }

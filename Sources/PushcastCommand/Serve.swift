@@ -48,21 +48,39 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "… or this many days of them, whichever keeps more.")
     var retainDays = EnvironmentDefault.number("PUSHCAST_RETAIN_DAYS", 30.0)
 
+    @Option(help: "Seconds of silence before a stream gets a heartbeat part.")
+    var heartbeat = EnvironmentDefault.number("PUSHCAST_HEARTBEAT", HubConfiguration().heartbeat)
+
+    @Option(help: "Seconds a write to a stream may be stuck before its reader is cut off.")
+    var writeTimeout = EnvironmentDefault.number("PUSHCAST_WRITE_TIMEOUT", HubConfiguration().writeTimeout)
+
+    @Option(help: "Open streams at most; past it, 503 with Retry-After.")
+    var maxStreams = EnvironmentDefault.number("PUSHCAST_MAX_STREAMS", HubConfiguration().maxStreams)
+
+    @Option(help: "Precached content up to this size, in bytes, goes inline in stream parts.")
+    var inlineContent = EnvironmentDefault.number("PUSHCAST_INLINE_CONTENT", HubConfiguration().inlineContentBytes)
+
+    @Option(help: "The token POST /channels/<id>/refresh asks for (refresh is off without one).")
+    var publishToken = EnvironmentDefault.optional("PUSHCAST_PUBLISH_TOKEN")
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = EnvironmentDefault.string("PUSHCAST_LOG_LEVEL", "info")
 
     func validate() throws {
         let badIntegers = EnvironmentDefault.invalid(
-            ["PUSHCAST_PORT", "PUSHCAST_MAX_MANIFEST_BYTES", "PUSHCAST_MAX_STORED_CONTENT", "PUSHCAST_RETAIN_ITEMS"],
-            as: Int.self)
+            [
+                "PUSHCAST_PORT", "PUSHCAST_MAX_MANIFEST_BYTES", "PUSHCAST_MAX_STORED_CONTENT", "PUSHCAST_RETAIN_ITEMS",
+                "PUSHCAST_MAX_STREAMS", "PUSHCAST_INLINE_CONTENT",
+            ], as: Int.self)
         let badNumbers = EnvironmentDefault.invalid(
-            ["PUSHCAST_CHECK_INTERVAL", "PUSHCAST_FETCH_TIMEOUT", "PUSHCAST_RETAIN_DAYS"], as: Double.self)
+            ["PUSHCAST_CHECK_INTERVAL", "PUSHCAST_FETCH_TIMEOUT", "PUSHCAST_RETAIN_DAYS", "PUSHCAST_HEARTBEAT", "PUSHCAST_WRITE_TIMEOUT"],
+            as: Double.self)
         guard badIntegers.isEmpty, badNumbers.isEmpty else {
             throw ValidationError("Not a number: \((badIntegers + badNumbers).joined(separator: ", ")).")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard checkInterval >= 1, fetchTimeout > 0, retainItems >= 0, retainDays >= 0, maxManifestBytes > 0,
-            maxStoredContent >= 0
+            maxStoredContent >= 0, heartbeat > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0
         else { throw ValidationError("Intervals, timeouts and limits must be positive.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
     }
@@ -82,14 +100,17 @@ struct Serve: AsyncParsableCommand {
                     channelsPath: channels, databasePath: db, checkInterval: checkInterval,
                     parseLimits: ParseLimits(maxBytes: maxManifestBytes),
                     contentLimits: ContentLimits(storedBytes: maxStoredContent, fetchTimeout: fetchTimeout),
-                    retainItems: retainItems, retainDays: retainDays),
+                    retainItems: retainItems, retainDays: retainDays,
+                    hub: HubConfiguration(
+                        heartbeat: heartbeat, writeTimeout: writeTimeout, maxStreams: maxStreams,
+                        inlineContentBytes: inlineContent)),
                 logger: logger)
         } catch {
             throw ValidationError("Cannot start: \(error). Check --channels (\(channels)) and --db (\(db)).")
         }
         let channels = self.channels
         let application = PushcastServer.application(
-            engine: engine, configuration: ServerConfiguration(host: host, port: port, publicURL: publicURL),
+            engine: engine, configuration: ServerConfiguration(host: host, port: port, publicURL: publicURL, publishToken: publishToken),
             logger: logger,
             onReady: { url in
                 FileHandle.standardOutput.write(Data("pushcast: serving \(channels)/ at \(url)\n".utf8))

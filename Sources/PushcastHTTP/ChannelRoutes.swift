@@ -14,7 +14,7 @@ struct ChannelRoutes: Sendable {
     static let defaultPage = 100
     static let largestPage = 1000
 
-    func register(in routes: RouteTable<BasicRequestContext>) {
+    func register(in routes: RouteTable<PushcastRequestContext>) {
         routes.add("/channels", [.get: { _, _ in try await list() }])
         routes.add("/channels/{id}", [.get: { request, context in try await channel(request, context) }])
         routes.add("/channels/{id}/items", [.get: { request, context in try await items(request, context) }])
@@ -38,7 +38,7 @@ struct ChannelRoutes: Sendable {
         return try JSONResponse.make(["channels": channels])
     }
 
-    private func channel(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func channel(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         if await engine.catalog.entry(id) == nil, id.hasSuffix(".cdf") {
             return try await manifest(String(id.dropLast(4)), request)
@@ -72,7 +72,7 @@ struct ChannelRoutes: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    private func items(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func items(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         _ = try await knownEntry(id)
         let since = try QueryValue.integer(request, "since", default: 0, in: 0...Int.max)
@@ -82,11 +82,11 @@ struct ChannelRoutes: Sendable {
         return try JSONResponse.make(ItemPage(items: entries.map { ItemJSON($0, publicURL: links.value) }, lastSeq: lastSeq))
     }
 
-    private func item(_ context: BasicRequestContext) async throws -> Response {
+    private func item(_ context: PushcastRequestContext) async throws -> Response {
         try JSONResponse.make(ItemJSON(try await entry(context), publicURL: links.value))
     }
 
-    private func content(_ context: BasicRequestContext) async throws -> Response {
+    private func content(_ context: PushcastRequestContext) async throws -> Response {
         let entry = try await entry(context)
         if let content = entry.content {
             return Response(
@@ -100,7 +100,7 @@ struct ChannelRoutes: Sendable {
         return Response(status: .found, headers: [.location: entry.href], body: .init())
     }
 
-    private func file(_ context: BasicRequestContext) async throws -> Response {
+    private func file(_ context: PushcastRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let entry = try await knownEntry(id)
         let path = context.parameters.getCatchAll().map { $0.removingPercentEncoding ?? String($0) }.joined(separator: "/")
@@ -126,7 +126,7 @@ struct ChannelRoutes: Sendable {
         return entry
     }
 
-    private func entry(_ context: BasicRequestContext) async throws -> LogEntry {
+    private func entry(_ context: PushcastRequestContext) async throws -> LogEntry {
         let id = try context.parameters.require("id")
         _ = try await knownEntry(id)
         let raw = try context.parameters.require("seq")

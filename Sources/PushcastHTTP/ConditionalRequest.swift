@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Pushcast
 
 /// `If-None-Match` and `If-Modified-Since` (RFC 9110 §13): whether a 304 is the answer.
 enum ConditionalRequest {

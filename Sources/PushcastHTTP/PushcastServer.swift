@@ -8,11 +8,14 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// The base URL links are made with; by default the address bound.
     public var publicURL: String?
+    /// The token `POST /channels/<id>/refresh` asks for; refresh is off without one.
+    public var publishToken: String?
 
-    public init(host: String, port: Int, publicURL: String?) {
+    public init(host: String, port: Int, publicURL: String?, publishToken: String? = nil) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
+        self.publishToken = publishToken
     }
 }
 
@@ -25,10 +28,12 @@ public enum PushcastServer {
         onReady: @escaping @Sendable (String) -> Void
     ) -> some ApplicationProtocol {
         let links = PublicURL(configured: configuration.publicURL, host: configuration.host, port: configuration.port)
-        let router = Router()
+        engine.hub.setPublicURL(links.value)
+        let router = Router(context: PushcastRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         let routes = RouteTable(router: router)
         ChannelRoutes(engine: engine, links: links).register(in: routes)
+        StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken).register(in: routes)
         routes.add("/healthz", [.get: { _, _ in
             guard await engine.store.isReachable() else {
                 throw APIError(.serviceUnavailable, "store-unreachable", "the database does not answer")
@@ -41,6 +46,7 @@ public enum PushcastServer {
             services: [engine],
             onServerRunning: { channel in
                 links.bound(host: configuration.host, port: channel.localAddress?.port ?? configuration.port)
+                engine.hub.setPublicURL(links.value)
                 onReady(links.value)
             },
             logger: logger)

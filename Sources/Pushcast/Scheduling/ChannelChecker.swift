@@ -10,6 +10,7 @@ struct ChannelChecker: Sendable {
     let checker: Checker
     let checkInterval: TimeInterval
     let logger: Logger
+    let hub: Hub
 
     func run(_ id: String) async -> Date? {
         guard let entry = await catalog.entry(id), entry.status != .retired, let channel = entry.channel else {
@@ -26,6 +27,7 @@ struct ChannelChecker: Sendable {
                         "item": "\(logged.itemID)",
                     ])
             }
+            hub.publish(appended)
         } catch {
             logger.error("check failed", metadata: ["channel": "\(id)", "error": "\(error)"])
             return Date().addingTimeInterval(60)

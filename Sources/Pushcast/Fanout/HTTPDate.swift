@@ -3,11 +3,11 @@ import Foundation
 
 /// Dates as HTTP headers write them (RFC 9110 IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`)
 /// and as the JSON API writes them (RFC 3339 in UTC, to the millisecond).
-enum HTTPDate {
+public enum HTTPDate {
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = Int((seconds - ((seconds % 86_400) + 86_400) % 86_400) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
@@ -16,7 +16,7 @@ enum HTTPDate {
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
             let month = months.firstIndex(of: String(parts[2])).map({ $0 + 1 }),
@@ -28,7 +28,7 @@ enum HTTPDate {
     }
 
     /// `2026-11-24T10:15:30.123Z`.
-    static func rfc3339(_ seconds: Double) -> String {
+    public static func rfc3339(_ seconds: Double) -> String {
         let whole = seconds.rounded(.down)
         let text = Timestamp(secondsSince1970: Int64(whole)).description
         let milliseconds = min(Int(((seconds - whole) * 1000).rounded()), 999)
