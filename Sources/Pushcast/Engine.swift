@@ -16,6 +16,7 @@ public final class Engine: Service, Sendable {
     private let fetcher: RemoteFetcher
     private let scheduler: Scheduler
     private let logger: Logger
+    private let readiness = Readiness()
 
     public init(configuration: EngineConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -41,6 +42,11 @@ public final class Engine: Service, Sendable {
         return true
     }
 
+    /// Returns once the engine watches the channels folder and has read every manifest.
+    public func waitUntilReady() async {
+        await readiness.wait()
+    }
+
     /// When a channel is next checked on its own schedule.
     public func nextCheck(_ id: String) async -> Date? {
         await scheduler.nextCheck(id)
@@ -50,6 +56,7 @@ public final class Engine: Service, Sendable {
         let watcher = try DirectoryWatcher(root: directory.root, debounce: configuration.debounce)
         for id in try await catalog.start().sorted() { await scheduler.request(id) }
         logger.info("watching", metadata: ["channels": "\(directory.root)"])
+        await readiness.set()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await batch in watcher.changes { await self.handle(batch) }

@@ -22,7 +22,8 @@ public struct ServerConfiguration: Sendable {
 /// The HTTP side of Pushcast (SPEC §3) on Hummingbird, with the engine as one of its
 /// services, so that SIGINT and SIGTERM stop both.
 public enum PushcastServer {
-    /// The application; `onReady` is told the base URL once the server listens.
+    /// The application; `onReady` is told the base URL once the server listens and the
+    /// engine watches the channels folder.
     public static func application(
         engine: Engine, configuration: ServerConfiguration, logger: Logger,
         onReady: @escaping @Sendable (String) -> Void
@@ -47,6 +48,7 @@ public enum PushcastServer {
             onServerRunning: { channel in
                 links.bound(host: configuration.host, port: channel.localAddress?.port ?? configuration.port)
                 engine.hub.setPublicURL(links.value)
+                await engine.waitUntilReady()
                 onReady(links.value)
             },
             logger: logger)
