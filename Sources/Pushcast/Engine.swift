@@ -56,6 +56,7 @@ public final class Engine: Service, Sendable {
         let watcher = try DirectoryWatcher(root: directory.root, debounce: configuration.debounce)
         for id in try await catalog.start().sorted() { await scheduler.request(id) }
         logger.info("watching", metadata: ["channels": "\(directory.root)"])
+        await prune()
         await readiness.set()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -105,16 +106,21 @@ public final class Engine: Service, Sendable {
         }
     }
 
+    /// Prunes the log every hour (SPEC §4); the first time is at start-up, before "ready".
     private func pruneUntilCancelled() async {
         while !Task.isCancelled {
-            do {
-                let removed = try await store.prune(
-                    keepItems: configuration.retainItems, keepSeconds: configuration.retainDays * 86_400)
-                if removed > 0 { logger.info("log pruned", metadata: ["entries": "\(removed)"]) }
-            } catch {
-                logger.error("pruning failed", metadata: ["error": "\(error)"])
-            }
             try? await Task.sleep(for: .seconds(3600))
+            await prune()
+        }
+    }
+
+    private func prune() async {
+        do {
+            let removed = try await store.prune(
+                keepItems: configuration.retainItems, keepSeconds: configuration.retainDays * 86_400)
+            if removed > 0 { logger.info("log pruned", metadata: ["entries": "\(removed)"]) }
+        } catch {
+            logger.error("pruning failed", metadata: ["error": "\(error)"])
         }
     }
 }

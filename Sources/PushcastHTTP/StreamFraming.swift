@@ -11,6 +11,8 @@ struct StreamFraming: Sendable {
     }
 
     let kind: Kind
+    /// The multipart boundary (empty for SSE).
+    let boundary: String
     /// Written before the first part: the opening delimiter, or the SSE `retry:` field.
     let opening: ByteBuffer
     /// Written after every part (nothing for SSE).
@@ -21,13 +23,13 @@ struct StreamFraming: Sendable {
 
     static func multipart(_ format: WireFormat, boundary: String) -> StreamFraming {
         StreamFraming(
-            kind: .multipart(format), opening: ByteBuffer(string: "--\(boundary)\r\n"),
+            kind: .multipart(format), boundary: boundary, opening: ByteBuffer(string: "--\(boundary)\r\n"),
             delimiter: ByteBuffer(string: "--\(boundary)\r\n"), close: ByteBuffer(string: "--\(boundary)--\r\n"),
             heartbeat: PartRenderer.control("heartbeat", channel: nil, json: [String: String]()))
     }
 
     static let events = StreamFraming(
-        kind: .events, opening: ByteBuffer(string: "retry: 3000\n\n"), delimiter: ByteBuffer(), close: ByteBuffer(),
+        kind: .events, boundary: "", opening: ByteBuffer(string: "retry: 3000\n\n"), delimiter: ByteBuffer(), close: ByteBuffer(),
         heartbeat: ByteBuffer(string: ": heartbeat\n\n"))
 
     /// A random boundary per stream, of characters that need no quoting.
@@ -37,7 +39,7 @@ struct StreamFraming: Sendable {
 
     var contentType: String {
         switch kind {
-        case .multipart: "multipart/x-mixed-replace; boundary=\(String(buffer: delimiter).dropFirst(2).dropLast(2)); charset=utf-8"
+        case .multipart: "multipart/x-mixed-replace; boundary=\(boundary); charset=utf-8"
         case .events: "text/event-stream; charset=utf-8"
         }
     }

@@ -6,6 +6,10 @@ import NIOCore
 import Pushcast
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Push (SPEC §3, §3.1): the multipart item stream, Server-Sent Events and long poll, all
 /// from the same log and the same rendered bytes; and the publisher's ping.
 struct StreamRoutes: Sendable {
@@ -48,7 +52,7 @@ struct StreamRoutes: Sendable {
             ],
             body: ResponseBody { writer in
                 guard let sink = engine.hub.register([id]) else { return try await writer.finish(nil) }
-                sink.setCanceller { connection.close(promise: nil) }
+                sink.setCanceller { StreamRoutes.reset(connection) }
                 defer {
                     sink.setCanceller(nil)
                     engine.hub.unregister(sink)
@@ -113,6 +117,14 @@ struct StreamRoutes: Sendable {
             throw APIError(.conflict, "not-live", "channel '\(id)' is retired or has never loaded")
         }
         return try JSONResponse.make(["channel": id, "status": "checking"], status: .accepted)
+    }
+
+    /// Cuts off a reader stalled past the write timeout: an abortive close (RST), so the
+    /// kernel drops what is buffered for it at once, instead of holding it behind a FIN
+    /// the reader will never read up to.
+    static func reset(_ connection: any Channel) {
+        guard let socket = connection as? any SocketOptionProvider else { return connection.close(promise: nil) }
+        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in connection.close(promise: nil) }
     }
 
     private func checkCapacity() throws {

@@ -86,6 +86,15 @@ final class ServerProcess: Sendable {
 
     var exitStatus: Int32 { process.terminationStatus }
 
+    var pid: Int32 { process.processIdentifier }
+
+    /// The server's resident memory now, from /proc.
+    var residentKiB: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
     // MARK: - HTTP
 
     struct Reply: Sendable {

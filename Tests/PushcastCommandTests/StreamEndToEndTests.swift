@@ -1,0 +1,313 @@
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Push delivery over real sockets against the running server (SPEC §3, §3.1).
+@Suite("pushcast serve: push streams")
+struct StreamEndToEndTests {
+    /// A server with channel `news`: one local item whose every edit is the next seq.
+    static func newsServer(_ arguments: [String] = [], folder: URL? = nil) async throws -> ServerProcess {
+        let server = try await ServerProcess(folder: try folder ?? ServerProcess.makeFolder(), arguments: arguments)
+        if !FileManager.default.fileExists(atPath: server.channels.appendingPathComponent("news.cdf").path) {
+            try server.write("<p>0</p>", to: "a.html")
+            try server.write(
+                "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>News</TITLE><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM></CHANNEL>",
+                to: "news.cdf")
+            try await server.waitUntil("the first entry") { try await lastSeq(server) == 1 }
+        }
+        return server
+    }
+
+    static func lastSeq(_ server: ServerProcess) async throws -> Int {
+        try await server.json("/channels/news/items?since=0&limit=1")["lastSeq"] as? Int ?? 0
+    }
+
+    /// Edits the item and waits until the edit is logged; returns its seq.
+    @discardableResult
+    static func edit(_ server: ServerProcess, _ text: String) async throws -> Int {
+        let before = try await lastSeq(server)
+        try server.write("<p>\(text)</p>", to: "a.html")
+        try await server.waitUntil("edit '\(text)' logged") { try await lastSeq(server) > before }
+        return try await lastSeq(server)
+    }
+
+    static func json(_ part: MultipartReader.Part) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(part.body)) as? [String: Any]) ?? [:]
+    }
+
+    @Test func snapshotThenLiveItemsInOrder() async throws {
+        let server = try await Self.newsServer()
+        let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
+        #expect(stream.status == 200)
+        let contentType = try #require(stream.headers["content-type"])
+        #expect(contentType.hasPrefix("multipart/x-mixed-replace; boundary=pushcast-") && contentType.hasSuffix("; charset=utf-8"))
+        #expect(stream.headers["cache-control"] == "no-store" && stream.headers["x-accel-buffering"] == "no")
+        #expect(stream.headers["transfer-encoding"] == "chunked")
+        try await stream.waitUntil("the snapshot") { $0.received.count == 1 }
+        let snapshot = try #require(stream.received.first)
+        #expect(snapshot.event == "snapshot" && Self.json(snapshot)["lastSeq"] as? Int == 1)
+        #expect((Self.json(snapshot)["items"] as? [[String: Any]])?.first?["seq"] as? Int == 1)
+        for round in 1...5 { try await Self.edit(server, "edit \(round)") }
+        try await stream.waitUntil("five items") { $0.items.count == 5 }
+        #expect(stream.items.map(\.seq) == [2, 3, 4, 5, 6])
+        for part in stream.items {
+            let body = Self.json(part)
+            #expect(part.headers["content-type"] == "application/json" && part.headers["pushcast-channel"] == "news")
+            #expect(body["seq"] as? Int == part.seq && body["event"] as? String == "updated" && body["channel"] as? String == "news")
+            #expect((body["content"] as? String)?.hasPrefix("<p>edit") == true)
+        }
+
+        // The same bytes, split at every byte boundary, give the same parts.
+        let raw = stream.raw
+        let boundary = try #require(MultipartReader.boundary(of: contentType))
+        var whole = MultipartReader(boundary: boundary)
+        let expected = try whole.feed(raw)
+        #expect(expected.count == 6)
+        for split in 0...raw.count {
+            var reader = MultipartReader(boundary: boundary)
+            let parts = try reader.feed(raw[..<split]) + reader.feed(raw[split...])
+            #expect(parts == expected, "split at \(split)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            var reader = MultipartReader(boundary: boundary)
+            var parts: [MultipartReader.Part] = []
+            var offset = 0
+            while offset < raw.count {
+                let size = Int.random(in: 1...64, using: &generator)
+                parts += try reader.feed(raw[offset..<min(offset + size, raw.count)])
+                offset += size
+            }
+            #expect(parts == expected)
+        }
+    }
+
+    @Test func formatsByQueryAndAccept() async throws {
+        let server = try await Self.newsServer()
+        let text = try await StreamClient(server.baseURL + "/channels/news/stream?format=text&since=0")
+        let html = try await StreamClient(server.baseURL + "/channels/news/stream?since=0", headers: ["Accept": "text/html"])
+        try await text.waitUntil("the text item") { $0.items.count == 1 }
+        try await html.waitUntil("the html item") { $0.items.count == 1 }
+        #expect(text.items[0].headers["content-type"] == "text/plain; charset=utf-8")
+        #expect(text.items[0].text.hasPrefix("[news #1] A"))
+        #expect(html.items[0].headers["content-type"] == "text/html; charset=utf-8")
+        #expect(html.items[0].text.hasPrefix("<article class=\"item\" data-channel=\"news\" data-seq=\"1\">"))
+        #expect(try await server.request("/channels/news/stream?format=xml").status == 400)
+    }
+
+    @Test func resumeAfterADisconnectAndAfterARestart() async throws {
+        let folder = try ServerProcess.makeFolder()
+        let server = try await Self.newsServer(folder: folder)
+        try await Self.edit(server, "two")
+        let first = try await StreamClient(server.baseURL + "/channels/news/stream?since=0")
+        try await first.waitUntil("items 1 and 2") { $0.items.count == 2 }
+        #expect(first.received.first?.event == "item")  // no snapshot on a resume
+        first.close()
+        try await Self.edit(server, "three")
+        try await Self.edit(server, "four")
+        let resumed = try await StreamClient(server.baseURL + "/channels/news/stream", headers: ["Last-Event-ID": "2"])
+        try await resumed.waitUntil("3 and 4 replayed") { $0.items.count == 2 }
+        try await Self.edit(server, "five")
+        try await resumed.waitUntil("5 live") { $0.items.count == 3 }
+        #expect(resumed.items.map(\.seq) == [3, 4, 5])
+
+        // kill -9; a change while it is down; a restart; the reader resumes and misses nothing.
+        server.kill9()
+        try server.write("<p>six, while down</p>", to: "a.html")
+        let restarted = try await Self.newsServer(folder: folder)
+        try await restarted.waitUntil("the change while down") { try await Self.lastSeq(restarted) == 6 }
+        let again = try await StreamClient(restarted.baseURL + "/channels/news/stream?since=5")
+        try await again.waitUntil("6") { $0.items.count == 1 }
+        try await Self.edit(restarted, "seven")
+        try await again.waitUntil("7") { $0.items.count == 2 }
+        #expect(again.items.map(\.seq) == [6, 7])
+    }
+
+    @Test func aPrunedRangeGivesAGap() async throws {
+        let folder = try ServerProcess.makeFolder()
+        let server = try await Self.newsServer(folder: folder)
+        for round in 2...4 { try await Self.edit(server, "\(round)") }
+        _ = server.terminate()
+        let pruned = try await Self.newsServer(["--retain-items", "1", "--retain-days", "0"], folder: folder)
+        let stream = try await StreamClient(pruned.baseURL + "/channels/news/stream?since=1")
+        try await stream.waitUntil("gap, snapshot, 4") { $0.received.count == 3 }
+        #expect(stream.received.map(\.event) == ["gap", "snapshot", "item"])
+        let gap = Self.json(stream.received[0])
+        #expect(gap["from"] as? Int == 2 && gap["to"] as? Int == 3 && gap["reason"] as? String == "pruned")
+        #expect(stream.received[2].seq == 4)
+        let ahead = try await StreamClient(pruned.baseURL + "/channels/news/stream?since=99")
+        try await ahead.waitUntil("gap and snapshot") { $0.received.count == 2 }
+        #expect(Self.json(ahead.received[0])["reason"] as? String == "ahead")
+    }
+
+    @Test func heartbeatsAndReleasingADepartedClient() async throws {
+        let server = try await Self.newsServer(["--heartbeat", "1", "--max-streams", "1"])
+        let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
+        try await stream.waitUntil("a heartbeat", seconds: 5) { $0.received.contains { $0.event == "heartbeat" } }
+        #expect(stream.received.first { $0.event == "heartbeat" }?.text == "{}")
+        let refused = try await server.request("/channels/news/stream")
+        #expect(refused.status == 503 && refused.headers["retry-after"] == "5")
+        stream.close()
+        // Released within a heartbeat or so: the next stream is accepted.
+        try await server.waitUntil("the departed stream released", seconds: 5) {
+            let next = try await StreamClient(server.baseURL + "/channels/news/stream")
+            defer { next.close() }
+            return next.status == 200
+        }
+    }
+
+    @Test func serverSentEvents() async throws {
+        let server = try await Self.newsServer(["--heartbeat", "1"])
+        try await Self.edit(server, "two")
+        let events = try await StreamClient(server.baseURL + "/channels/news/events", headers: ["Last-Event-ID": "1"])
+        #expect(events.headers["content-type"] == "text/event-stream; charset=utf-8")
+        try await Self.edit(server, "three")
+        try await events.waitUntil("two items and a heartbeat", seconds: 5) {
+            $0.text.contains("id: 3\n") && $0.text.contains(": heartbeat")
+        }
+        let text = events.text
+        #expect(text.hasPrefix("retry: 3000\n\nid: 2\nevent: item\ndata: {"))
+        #expect(!text.contains("id: 1\n"))
+        #expect(text.range(of: "id: 2\n")!.lowerBound < text.range(of: "id: 3\n")!.lowerBound)
+    }
+
+    @Test func longPoll() async throws {
+        let server = try await Self.newsServer()
+        let now = try await server.request("/channels/news/poll?since=0")
+        #expect(now.status == 200)
+        #expect((try now.json()["items"] as? [[String: Any]])?.map { $0["seq"] as? Int } == [1])
+        let started = Date()
+        let idle = try await server.request("/channels/news/poll?since=1&timeout=1")
+        #expect(idle.status == 204 && Date().timeIntervalSince(started) >= 0.9)
+        async let waiting = server.request("/channels/news/poll?since=1&timeout=20")
+        try await Task.sleep(for: .milliseconds(300))
+        try await Self.edit(server, "two")
+        let woken = try await waiting
+        #expect(woken.status == 200)
+        #expect((try woken.json()["items"] as? [[String: Any]])?.map { $0["seq"] as? Int } == [2])
+        #expect(try await server.request("/channels/news/poll?timeout=121").status == 400)
+    }
+
+    @Test func subscribingWhileItemsAreLoggedNeverLeavesAHole() async throws {
+        let server = try await Self.newsServer()
+        let stop = Mutex(false)
+        let writer = Task {
+            var round = 0
+            while !stop.withLock({ $0 }) {
+                round += 1
+                try? server.write("<p>busy \(round)</p>", to: "a.html")
+                try? await Task.sleep(for: .milliseconds(15))
+            }
+        }
+        for attempt in 1...15 {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...30)))
+            let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
+            try await stream.waitUntil("snapshot and three items (attempt \(attempt))") { $0.items.count >= 3 }
+            let start = try #require(Self.json(stream.received[0])["lastSeq"] as? Int)
+            let seqs = stream.items.compactMap(\.seq)
+            #expect(seqs == Array((start + 1)...(start + seqs.count)), "attempt \(attempt): after \(start) came \(seqs)")
+            stream.close()
+        }
+        stop.withLock { $0 = true }
+        await writer.value
+    }
+
+    @Test func aReaderThatNeverReadsIsCutOffAndCostsBoundedMemory() async throws {
+        let server = try await Self.newsServer(["--write-timeout", "2", "--heartbeat", "1", "--max-stored-content", "4000000"])
+        let big = String(repeating: "x", count: 200_000)
+        try await Self.edit(server, big + "0")
+        // A raw socket that asks for the stream and never reads a byte.
+        let stalled = try RawSocket(port: Int(URLComponents(string: server.baseURL)!.port!))
+        try stalled.send("GET /channels/news/stream?since=0 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let healthy = try await StreamClient(server.baseURL + "/channels/news/stream")
+        try await healthy.waitUntil("the snapshot") { $0.received.count == 1 }
+        let baseline = server.residentKiB
+        var latencies: [Double] = []
+        for round in 1...40 {
+            let started = Date()
+            try server.write("<p>\(big)\(round)</p>", to: "a.html")
+            try await healthy.waitUntil("round \(round)") { $0.items.count == round }
+            latencies.append(Date().timeIntervalSince(started))
+        }
+        let grown = server.residentKiB - baseline
+        #expect(grown < 200 * 1024, "the server grew by \(grown) KiB")
+        #expect(latencies.sorted()[Int(Double(latencies.count) * 0.99) - 1] < 1.0, "\(latencies)")
+        // The stalled reader was cut off: the server reset its connection (seen without
+        // reading a byte, which would unstall it).
+        #expect(stalled.peerClosed(within: 15))
+    }
+
+    @Test func shutdownEndsEveryStreamWithTheCloseDelimiter() async throws {
+        let server = try await Self.newsServer()
+        var streams: [StreamClient] = []
+        for _ in 0..<3 {
+            let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
+            try await stream.waitUntil("the snapshot") { $0.received.count == 1 }
+            streams.append(stream)
+        }
+        let events = try await StreamClient(server.baseURL + "/channels/news/events")
+        let seconds = server.terminate()
+        #expect(seconds < 5 && server.exitStatus == 0, "exit after \(seconds) s with \(server.exitStatus)")
+        for stream in streams {
+            try await stream.waitUntil("the end") { $0.isEnded }
+            #expect(stream.raw.suffix(2) == Array("\r\n".utf8))
+            #expect(String(decoding: stream.raw.suffix(60), as: UTF8.self).contains("--\r\n"))
+            var reader = MultipartReader(boundary: MultipartReader.boundary(of: stream.headers["content-type"]!)!)
+            _ = try reader.feed(stream.raw)
+            #expect(reader.closed)
+        }
+        try await events.waitUntil("the SSE end") { $0.isEnded }
+    }
+
+    @Test func refreshNeedsThePublisherToken() async throws {
+        let closed = try await Self.newsServer()
+        #expect(try await closed.request("/channels/news/refresh", method: "POST").status == 403)
+        let server = try await Self.newsServer(["--publish-token", "pub-secret"])
+        #expect(try await server.request("/channels/news/refresh", method: "POST").status == 401)
+        #expect(try await server.request("/channels/news/refresh", method: "POST", headers: ["Authorization": "Bearer wrong"]).status == 401)
+        let before = try #require(try await server.channel("news")?["lastCheck"] as? String)
+        let accepted = try await server.request("/channels/news/refresh", method: "POST", headers: ["Authorization": "Bearer pub-secret"])
+        #expect(accepted.status == 202)
+        try await server.waitUntil("the refresh checked") { try await server.channel("news")?["lastCheck"] as? String != before }
+        #expect(try await server.request("/channels/nope/refresh", method: "POST", headers: ["Authorization": "Bearer pub-secret"]).status == 404)
+        #expect(try await server.request("/channels/news/refresh").status == 405)
+    }
+}
+
+/// A client socket on loopback that sends a request and reads only when told to.
+final class RawSocket: Sendable {
+    let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var size: Int32 = 4096
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    }
+
+    deinit { close(descriptor) }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard Glibc.send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw POSIXError(.EIO) }
+    }
+
+    /// Waits, without reading, until the server has closed or reset the connection.
+    func peerClosed(within seconds: Double) -> Bool {
+        let peerHangUp: Int16 = 0x2000  // POLLRDHUP
+        var descriptors = [pollfd(fd: descriptor, events: peerHangUp, revents: 0)]
+        let ready = poll(&descriptors, 1, Int32(seconds * 1000))
+        return ready > 0 && descriptors[0].revents & (peerHangUp | Int16(POLLHUP) | Int16(POLLERR)) != 0
+    }
+}
