@@ -60,6 +60,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Precached content up to this size, in bytes, goes inline in stream parts.")
     var inlineContent = EnvironmentDefault.number("PUSHCAST_INLINE_CONTENT", HubConfiguration().inlineContentBytes)
 
+    @Option(help: "How many of a channel's newest items a new subscription starts with.")
+    var initialItems = EnvironmentDefault.number("PUSHCAST_INITIAL_ITEMS", 10)
+
     @Option(help: "The token POST /channels/<id>/refresh asks for (refresh is off without one).")
     var publishToken = EnvironmentDefault.optional("PUSHCAST_PUBLISH_TOKEN")
 
@@ -70,7 +73,7 @@ struct Serve: AsyncParsableCommand {
         let badIntegers = EnvironmentDefault.invalid(
             [
                 "PUSHCAST_PORT", "PUSHCAST_MAX_MANIFEST_BYTES", "PUSHCAST_MAX_STORED_CONTENT", "PUSHCAST_RETAIN_ITEMS",
-                "PUSHCAST_MAX_STREAMS", "PUSHCAST_INLINE_CONTENT",
+                "PUSHCAST_MAX_STREAMS", "PUSHCAST_INLINE_CONTENT", "PUSHCAST_INITIAL_ITEMS",
             ], as: Int.self)
         let badNumbers = EnvironmentDefault.invalid(
             ["PUSHCAST_CHECK_INTERVAL", "PUSHCAST_FETCH_TIMEOUT", "PUSHCAST_RETAIN_DAYS", "PUSHCAST_HEARTBEAT", "PUSHCAST_WRITE_TIMEOUT"],
@@ -80,7 +83,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard checkInterval >= 1, fetchTimeout > 0, retainItems >= 0, retainDays >= 0, maxManifestBytes > 0,
-            maxStoredContent >= 0, heartbeat > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0
+            maxStoredContent >= 0, heartbeat > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0, initialItems >= 0
         else { throw ValidationError("Intervals, timeouts and limits must be positive.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
     }
@@ -110,7 +113,8 @@ struct Serve: AsyncParsableCommand {
         }
         let channels = self.channels
         let application = PushcastServer.application(
-            engine: engine, configuration: ServerConfiguration(host: host, port: port, publicURL: publicURL, publishToken: publishToken),
+            engine: engine, configuration: ServerConfiguration(host: host, port: port, publicURL: publicURL, publishToken: publishToken,
+                initialItems: initialItems),
             logger: logger,
             onReady: { url in
                 FileHandle.standardOutput.write(Data("pushcast: serving \(channels)/ at \(url)\n".utf8))

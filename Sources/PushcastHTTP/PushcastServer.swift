@@ -10,12 +10,15 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// The token `POST /channels/<id>/refresh` asks for; refresh is off without one.
     public var publishToken: String?
+    /// How many of a channel's newest items a new subscription starts with.
+    public var initialItems: Int
 
-    public init(host: String, port: Int, publicURL: String?, publishToken: String? = nil) {
+    public init(host: String, port: Int, publicURL: String?, publishToken: String? = nil, initialItems: Int = 10) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
         self.publishToken = publishToken
+        self.initialItems = initialItems
     }
 }
 
@@ -35,6 +38,7 @@ public enum PushcastServer {
         let routes = RouteTable(router: router)
         ChannelRoutes(engine: engine, links: links).register(in: routes)
         StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken).register(in: routes)
+        SubscriberRoutes(engine: engine, initialItems: configuration.initialItems).register(in: routes)
         routes.add("/healthz", [.get: { _, _ in
             guard await engine.store.isReachable() else {
                 throw APIError(.serviceUnavailable, "store-unreachable", "the database does not answer")

@@ -106,9 +106,12 @@ final class ServerProcess: Sendable {
         }
     }
 
-    func request(_ path: String, method: String = "GET", headers: [String: String] = [:]) async throws -> Reply {
+    func request(_ path: String, method: String = "GET", headers: [String: String] = [:], body: String? = nil)
+        async throws -> Reply
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 << 20)

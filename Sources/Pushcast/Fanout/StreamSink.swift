@@ -44,6 +44,9 @@ public final class StreamSink: Sendable {
         let waiter = state.withLock { state -> CheckedContinuation<Event, Never>? in
             guard !state.ended else { return nil }
             switch event {
+            case .retired where channels.count > 1:
+                // One of several channels went: the others go on.
+                state.queue.append(event)
             case .shutdown, .retired, .overflow:
                 state.ended = true
                 state.queue = [event]

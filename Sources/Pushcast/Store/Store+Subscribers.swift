@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+/// Subscribers, their subscriptions and delivery cursors (SPEC §4).
+extension Store {
+    public func createSubscriber(id: String, name: String, tokenHash: String, now: Date = Date()) async throws {
+        try await write { db in
+            try SubscriberRecord(id: id, name: name, tokenHash: tokenHash, createdAt: now.timeIntervalSince1970).insert(db)
+        }
+    }
+
+    public func subscriber(_ id: String) async throws -> SubscriberRecord? {
+        try await read { db in try SubscriberRecord.fetchOne(db, key: id) }
+    }
+
+    public func subscriptions(of subscriber: String) async throws -> [SubscriptionRecord] {
+        try await read { db in
+            try SubscriptionRecord.filter(Column("subscriber") == subscriber).order(Column("channel")).fetchAll(db)
+        }
+    }
+
+    /// Subscribes; a new subscription starts `initialItems` before the channel's last seq,
+    /// so the newest items are pending at once. Returns the subscription and whether it is new.
+    public func subscribe(_ subscriber: String, to channel: String, initialItems: Int, now: Date = Date()) async throws
+        -> (SubscriptionRecord, created: Bool)
+    {
+        try await write { db in
+            if let existing = try SubscriptionRecord.fetchOne(db, key: ["subscriber": subscriber, "channel": channel]) {
+                return (existing, false)
+            }
+            let lastSeq = try Int64.fetchOne(db, sql: "SELECT lastSeq FROM channel WHERE id = ?", arguments: [channel]) ?? 0
+            let record = SubscriptionRecord(
+                subscriber: subscriber, channel: channel, cursor: max(0, lastSeq - Int64(initialItems)),
+                createdAt: now.timeIntervalSince1970)
+            try record.insert(db)
+            return (record, true)
+        }
+    }
+
+    /// Returns whether there was such a subscription.
+    public func unsubscribe(_ subscriber: String, from channel: String) async throws -> Bool {
+        try await write { db in
+            try SubscriptionRecord.deleteOne(db, key: ["subscriber": subscriber, "channel": channel])
+        }
+    }
+
+    /// Moves a cursor forward (never back): `seq` has been written to the subscriber's stream.
+    public func advanceCursor(_ subscriber: String, channel: String, to seq: Int64) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE subscription SET cursor = MAX(cursor, ?) WHERE subscriber = ? AND channel = ?",
+                arguments: [seq, subscriber, channel])
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Pushcast
+import ServiceLifecycle
+
+/// Subscribers and their subscriptions (SPEC §3 table, §4). Every call but creation needs
+/// the subscriber's token (`Authorization: Bearer`, or `?token=` for a stream); a wrong or
+/// missing token, or an unknown subscriber, is the same 401, which says nothing of whether
+/// the subscriber exists.
+struct SubscriberRoutes: Sendable {
+    let engine: Engine
+    let initialItems: Int
+
+    static let longestName = 100
+
+    func register(in routes: RouteTable<PushcastRequestContext>) {
+        routes.add("/subscribers", [.post: { request, context in try await create(request, context) }])
+        routes.add("/subscribers/{sid}/subscriptions", [.get: { request, context in try await list(request, context) }])
+        routes.add(
+            "/subscribers/{sid}/subscriptions/{id}",
+            [
+                .put: { request, context in try await subscribe(request, context) },
+                .delete: { request, context in try await unsubscribe(request, context) },
+            ])
+        routes.add("/subscribers/{sid}/stream", [.get: { request, context in try await stream(request, context) }])
+    }
+
+    private struct NewSubscriber: Decodable {
+        var name: String
+    }
+
+    private func create(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 4096)
+        guard let decoded = try? JSONDecoder().decode(NewSubscriber.self, from: Data(buffer: body)) else {
+            throw APIError(.badRequest, "bad-body", "send JSON: {\"name\": \"…\"}")
+        }
+        let name = decoded.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...Self.longestName).contains(name.count) else {
+            throw APIError(.badRequest, "bad-name", "a name is 1 to \(Self.longestName) characters")
+        }
+        let id = SubscriberCredentials.newID()
+        let token = SubscriberCredentials.newToken()
+        try await engine.store.createSubscriber(id: id, name: name, tokenHash: SubscriberCredentials.hash(token))
+        var response = try JSONResponse.make(["id": id, "token": token], status: .created)
+        response.headers[.location] = "/subscribers/\(id)"
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    private func list(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
+        let subscriber = try await authenticate(request, context)
+        var entries: [SubscriptionJSON] = []
+        for record in try await engine.store.subscriptions(of: subscriber.id) {
+            let channel = try await engine.store.channel(record.channel)
+            entries.append(
+                SubscriptionJSON(
+                    channel: record.channel, cursor: record.cursor, lastSeq: channel?.lastSeq ?? 0,
+                    status: channel?.status.rawValue ?? "retired"))
+        }
+        return try JSONResponse.make(["subscriptions": entries])
+    }
+
+    private func subscribe(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
+        let subscriber = try await authenticate(request, context)
+        let id = try context.parameters.require("id")
+        guard let entry = await engine.catalog.entry(id), entry.status != .retired, entry.channel != nil else {
+            throw APIError.unknownChannel(id)
+        }
+        let (record, created) = try await engine.store.subscribe(subscriber.id, to: id, initialItems: initialItems)
+        let lastSeq = try await engine.store.channel(id)?.lastSeq ?? 0
+        return try JSONResponse.make(
+            SubscriptionJSON(channel: id, cursor: record.cursor, lastSeq: lastSeq, status: entry.status.rawValue),
+            status: created ? .created : .ok)
+    }
+
+    private func unsubscribe(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
+        let subscriber = try await authenticate(request, context)
+        let id = try context.parameters.require("id")
+        guard try await engine.store.unsubscribe(subscriber.id, from: id) else {
+            throw APIError(.notFound, "not-subscribed", "not subscribed to '\(id)'")
+        }
+        return Response(status: .noContent)
+    }
+
+    private func stream(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
+        let subscriber = try await authenticate(request, context)
+        let cursors = Dictionary(
+            uniqueKeysWithValues: try await engine.store.subscriptions(of: subscriber.id).map { ($0.channel, $0.cursor) })
+        let query = request.uri.queryParameters["format"].map(String.init)
+        guard let format = WireFormat.choose(query: query, accept: request.headers[.accept]) else {
+            throw APIError(.badRequest, "bad-format", "format must be json, text or html, not '\(query ?? "")'")
+        }
+        guard engine.hub.openStreams < engine.hub.configuration.maxStreams else { throw StreamRoutes.busy }
+        let framing = StreamFraming.multipart(format, boundary: StreamFraming.makeBoundary())
+        let engine = self.engine
+        let connection = context.channel
+        return Response(
+            status: .ok,
+            headers: [.contentType: framing.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
+            body: ResponseBody { writer in
+                guard let sink = engine.hub.register(Set(cursors.keys)) else { return try await writer.finish(nil) }
+                sink.setCanceller { StreamRoutes.reset(connection) }
+                defer {
+                    sink.setCanceller(nil)
+                    engine.hub.unregister(sink)
+                }
+                try await withGracefulShutdownHandler {
+                    try await SubscriberStreamer(
+                        engine: engine, subscriber: subscriber.id, cursors: cursors, framing: framing, sink: sink
+                    ).run(&writer)
+                } onGracefulShutdown: {
+                    sink.offer(.shutdown)
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    private func authenticate(_ request: Request, _ context: PushcastRequestContext) async throws -> SubscriberRecord {
+        let sid = try context.parameters.require("sid")
+        let denied = APIError(
+            .unauthorized, "bad-token", "this needs the subscriber's token: 'Authorization: Bearer …'",
+            headers: [.wwwAuthenticate: "Bearer"])
+        guard let token = BearerToken.from(request) else { throw denied }
+        guard SubscriberCredentials.isWellFormedID(sid), let subscriber = try await engine.store.subscriber(sid),
+            SubscriberCredentials.matches(token, hash: subscriber.tokenHash)
+        else {
+            // Spend the same work whether or not the subscriber exists.
+            _ = SubscriberCredentials.matches(token, hash: String(repeating: "0", count: 64))
+            throw denied
+        }
+        return subscriber
+    }
+}
+
+/// A subscription as the API shows it.
+struct SubscriptionJSON: Encodable, Sendable {
+    var channel: String
+    var cursor: Int64
+    var lastSeq: Int64
+    var status: String
+}
