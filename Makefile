@@ -31,9 +31,9 @@ run: release
 test: build
 	$(SWIFT) test --skip-build
 
-# File rename -> logged entry on the release server (see Benchmarks/rename_to_log.py).
+# File rename -> logged entry on the release server (see Benchmarks/rename_latency.py).
 latency: release
-	python3 Benchmarks/rename_to_log.py
+	python3 Benchmarks/rename_latency.py
 
 clean:
 	rm -rf .build

@@ -108,8 +108,7 @@ public final class Engine: Service, Sendable {
 
     /// Prunes the log every hour (SPEC §4); the first time is at start-up, before "ready".
     private func pruneUntilCancelled() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
+        while (try? await Task.sleep(for: .seconds(3600))) != nil {
             await prune()
         }
     }

@@ -1,21 +1,52 @@
 #!/usr/bin/env python3
-"""File rename -> logged entry, measured on a real `pushcast serve`.
+"""File rename -> logged entry -> part received, measured on a real `pushcast serve`.
 
 Starts the release server on a free port with a scratch channels folder and database,
-then N times writes a new version of a content file beside it and renames it into place
-(as publishing tools do). Each logged entry carries its own `publishedAt` (the moment the
-store committed it), so the delay is publishedAt - rename time, with no polling error.
-The API is only polled to know when to go on to the next round.
+opens its multipart stream `/channels/latency/stream` on a plain socket, then N times
+writes a new version of a content file beside it and renames it into place (as
+publishing tools do). For each round it reports:
+- rename -> logged: the entry's own `publishedAt` (when the store committed it) minus the
+  rename time, with no polling error;
+- rename -> part received: when the stream's part for that seq, followed by its
+  delimiter, has been read from the socket, minus the rename time.
+Both clocks are this machine's.
 
-Usage: python3 Benchmarks/rename_to_log.py [--rounds 20] [--binary .build/release/pushcast]
+Usage: python3 Benchmarks/rename_latency.py [--rounds 20] [--binary .build/release/pushcast]
 """
-import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, platform, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 from datetime import datetime
 
 
 def get(url):
     with urllib.request.urlopen(url, timeout=10) as response:
         return json.load(response)
+
+
+class PartReader:
+    """Reads a multipart stream from a socket; `next_item_seq` blocks until an item part is whole."""
+
+    def __init__(self, port, path):
+        self.socket = socket.create_connection(("127.0.0.1", port))
+        self.socket.sendall(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+        self.buffer = b""
+        while b"\r\n\r\n" not in self.buffer:
+            self.buffer += self.socket.recv(65536)
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        boundary = head.decode().split("boundary=")[1].split(";")[0].strip()
+        self.delimiter = b"--" + boundary.encode()
+
+    def next_item_seq(self):
+        while True:
+            # Chunked framing is left in the buffer; part headers are found by their names.
+            marker = self.buffer.find(b"Pushcast-Event: item")
+            if marker >= 0:
+                end = self.buffer.find(self.delimiter, marker)
+                if end >= 0:
+                    part = self.buffer[:end]
+                    self.buffer = self.buffer[end + len(self.delimiter):]
+                    seq_at = part.rfind(b"Pushcast-Seq: ")
+                    return int(part[seq_at + 14:part.index(b"\r\n", seq_at)])
+            self.buffer += self.socket.recv(65536)
 
 
 def main():
@@ -45,7 +76,10 @@ def main():
             if time.time() > deadline:
                 sys.exit("the first entry never came")
             time.sleep(0.01)
+        port = int(base.rsplit(":", 1)[1])
+        stream = PartReader(port, f"/channels/latency/stream?since={last_seq()}")
         delays = []
+        received = []
         for round_number in range(1, args.rounds + 1):
             before = last_seq()
             temporary = os.path.join(channels, ".page.html.tmp")
@@ -53,6 +87,8 @@ def main():
                 f.write(f"<p>round {round_number}</p>")
             renamed_at = time.time()
             os.rename(temporary, os.path.join(channels, "page.html"))
+            part_seq = stream.next_item_seq()
+            received.append((time.time() - renamed_at) * 1000)
             deadline = time.time() + 10
             while (seq := last_seq()) <= before:
                 if time.time() > deadline:
@@ -62,10 +98,13 @@ def main():
             logged = datetime.strptime(item["publishedAt"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
                 tzinfo=__import__("datetime").timezone.utc).timestamp()
             delays.append((logged - renamed_at) * 1000)
+            if part_seq != seq:
+                sys.exit(f"round {round_number}: the stream sent seq {part_seq}, the log has {seq}")
             time.sleep(0.05)  # let the burst end before the next rename
-        delays.sort()
-        print(f"rename -> logged entry, {len(delays)} rounds: "
-              f"p50 {statistics.median(delays):.1f} ms, max {delays[-1]:.1f} ms, min {delays[0]:.1f} ms")
+        for label, values in (("rename -> logged entry", delays), ("rename -> part received", received)):
+            values.sort()
+            print(f"{label}, {len(values)} rounds: "
+                  f"p50 {statistics.median(values):.1f} ms, max {values[-1]:.1f} ms, min {values[0]:.1f} ms")
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; "
               f"binary {args.binary}")
     finally:
