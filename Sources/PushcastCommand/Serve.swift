@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
     var port = EnvironmentDefault.number("PUSHCAST_PORT", 8080)
 
     @Option(help: "The base URL for links in responses (default: the address listened on).")
-    var publicURL = EnvironmentDefault.optional("PUSHCAST_PUBLIC_URL")
+    var publicURL: String?
 
     @Option(help: "Seconds between checks of a channel without a SCHEDULE.")
     var checkInterval = EnvironmentDefault.number("PUSHCAST_CHECK_INTERVAL", 900.0)
@@ -64,7 +64,7 @@ struct Serve: AsyncParsableCommand {
     var initialItems = EnvironmentDefault.number("PUSHCAST_INITIAL_ITEMS", 10)
 
     @Option(help: "The token POST /channels/<id>/refresh asks for (refresh is off without one).")
-    var publishToken = EnvironmentDefault.optional("PUSHCAST_PUBLISH_TOKEN")
+    var publishToken: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = EnvironmentDefault.string("PUSHCAST_LOG_LEVEL", "info")
@@ -113,7 +113,9 @@ struct Serve: AsyncParsableCommand {
         }
         let channels = self.channels
         let application = PushcastServer.application(
-            engine: engine, configuration: ServerConfiguration(host: host, port: port, publicURL: publicURL, publishToken: publishToken,
+            engine: engine, configuration: ServerConfiguration(
+                host: host, port: port, publicURL: publicURL ?? EnvironmentDefault.optional("PUSHCAST_PUBLIC_URL"),
+                publishToken: publishToken ?? EnvironmentDefault.optional("PUSHCAST_PUBLISH_TOKEN"),
                 initialItems: initialItems),
             logger: logger,
             onReady: { url in

@@ -44,28 +44,11 @@ struct StreamRoutes: Sendable {
         try checkCapacity()
         let engine = self.engine
         let links = self.links
-        let connection = context.channel
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: framing.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no",
-            ],
-            body: ResponseBody { writer in
-                guard let sink = engine.hub.register([id]) else { return try await writer.finish(nil) }
-                sink.setCanceller { StreamRoutes.reset(connection) }
-                defer {
-                    sink.setCanceller(nil)
-                    engine.hub.unregister(sink)
-                }
-                try await withGracefulShutdownHandler {
-                    try await ChannelStreamer(
-                        engine: engine, links: links, channel: id, since: since, framing: framing, sink: sink
-                    ).run(&writer)
-                } onGracefulShutdown: {
-                    sink.offer(.shutdown)
-                }
-                try await writer.finish(nil)
-            })
+        return StreamResponse.make(engine: engine, channels: [id], framing: framing, connection: context.channel) {
+            writer, sink in
+            try await ChannelStreamer(engine: engine, links: links, channel: id, since: since, framing: framing, sink: sink)
+                .run(&writer)
+        }
     }
 
     private func poll(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {

@@ -1,9 +1,7 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import NIOCore
 import Pushcast
-import ServiceLifecycle
 
 /// Subscribers and their subscriptions (SPEC §3 table, §4). Every call but creation needs
 /// the subscriber's token (`Authorization: Bearer`, or `?token=` for a stream); a wrong or
@@ -96,26 +94,12 @@ struct SubscriberRoutes: Sendable {
         guard engine.hub.openStreams < engine.hub.configuration.maxStreams else { throw StreamRoutes.busy }
         let framing = StreamFraming.multipart(format, boundary: StreamFraming.makeBoundary())
         let engine = self.engine
-        let connection = context.channel
-        return Response(
-            status: .ok,
-            headers: [.contentType: framing.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
-            body: ResponseBody { writer in
-                guard let sink = engine.hub.register(Set(cursors.keys)) else { return try await writer.finish(nil) }
-                sink.setCanceller { StreamRoutes.reset(connection) }
-                defer {
-                    sink.setCanceller(nil)
-                    engine.hub.unregister(sink)
-                }
-                try await withGracefulShutdownHandler {
-                    try await SubscriberStreamer(
-                        engine: engine, subscriber: subscriber.id, cursors: cursors, framing: framing, sink: sink
-                    ).run(&writer)
-                } onGracefulShutdown: {
-                    sink.offer(.shutdown)
-                }
-                try await writer.finish(nil)
-            })
+        return StreamResponse.make(
+            engine: engine, channels: Set(cursors.keys), framing: framing, connection: context.channel
+        ) { writer, sink in
+            try await SubscriberStreamer(engine: engine, subscriber: subscriber.id, cursors: cursors, framing: framing, sink: sink)
+                .run(&writer)
+        }
     }
 
     private func authenticate(_ request: Request, _ context: PushcastRequestContext) async throws -> SubscriberRecord {

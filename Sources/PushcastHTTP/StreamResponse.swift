@@ -1,0 +1,33 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Pushcast
+import ServiceLifecycle
+
+/// A streaming response's life with the hub, the same for every kind of stream: registered
+/// when the body starts, cut off (reset) when stalled, told to end on graceful shutdown,
+/// unregistered when it ends, however it ends.
+enum StreamResponse {
+    static func make(
+        engine: Engine, channels: Set<String>, framing: StreamFraming, connection: any Channel,
+        run: @escaping @Sendable (inout any ResponseBodyWriter, StreamSink) async throws -> Void
+    ) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: framing.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
+            body: ResponseBody { writer in
+                guard let sink = engine.hub.register(channels) else { return try await writer.finish(nil) }
+                sink.setCanceller { StreamRoutes.reset(connection) }
+                defer {
+                    sink.setCanceller(nil)
+                    engine.hub.unregister(sink)
+                }
+                try await withGracefulShutdownHandler {
+                    try await run(&writer, sink)
+                } onGracefulShutdown: {
+                    sink.offer(.shutdown)
+                }
+                try await writer.finish(nil)
+            })
+    }
+}
