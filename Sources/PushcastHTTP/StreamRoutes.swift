@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -144,8 +143,6 @@ enum BearerToken {
 
     /// Compares in time that does not depend on where the strings differ.
     static func matches(_ given: String, _ expected: String) -> Bool {
-        let a = Array(SHA256.hash(data: Data(given.utf8)))
-        let b = Array(SHA256.hash(data: Data(expected.utf8)))
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        SubscriberCredentials.matches(given, hash: SubscriberCredentials.hash(expected))
     }
 }
