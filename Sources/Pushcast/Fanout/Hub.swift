@@ -28,9 +28,7 @@ public final class Hub: Sendable {
     /// Registers a stream on `channels` (quiet for `quiet` seconds before a heartbeat); nil
     /// when `--max-streams` are open already.
     public func register(_ channels: Set<String>, quiet: Double? = nil) -> StreamSink? {
-        let (exchanged, count) = streamCount.wrappingAdd(1, ordering: .relaxed)
-        _ = exchanged
-        guard count <= configuration.maxStreams else {
+        guard streamCount.wrappingAdd(1, ordering: .relaxed).newValue <= configuration.maxStreams else {
             streamCount.wrappingSubtract(1, ordering: .relaxed)
             return nil
         }

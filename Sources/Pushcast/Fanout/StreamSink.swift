@@ -62,10 +62,10 @@ public final class StreamSink: Sendable {
             state.waiter = nil
             return waiter
         }
-        if let waiter { waiter.resume(returning: next(fromQueue: ())) }
+        if let waiter { waiter.resume(returning: dequeue()) }
     }
 
-    private func next(fromQueue: Void) -> Event {
+    private func dequeue() -> Event {
         state.withLock { state in state.queue.isEmpty ? .heartbeat : state.queue.removeFirst() }
     }
 
