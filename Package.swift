@@ -48,10 +48,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "PushcastClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "PushcastCommand",
             dependencies: [
-                "CDF", "Pushcast", "PushcastHTTP",
+                "CDF", "Pushcast", "PushcastHTTP", "PushcastClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -59,6 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "CDFTests", dependencies: ["CDF"], exclude: ["Corpus"]),
         .testTarget(name: "PushcastTests", dependencies: ["Pushcast"]),
+        .testTarget(name: "PushcastClientTests", dependencies: ["PushcastClient"]),
         .testTarget(
             name: "PushcastCommandTests",
             dependencies: [

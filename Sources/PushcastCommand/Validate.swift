@@ -43,7 +43,7 @@ struct Validate: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = manifests.count == 1 ? try encoder.encode(manifests[0]) : try encoder.encode(manifests)
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try FileHandle.standardOutput.write(contentsOf: data + Data("\n".utf8))
         } else {
             let style = TerminalStyle.forStandardOutput()
             for manifest in manifests {

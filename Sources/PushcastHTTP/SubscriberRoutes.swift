@@ -93,11 +93,13 @@ struct SubscriberRoutes: Sendable {
         }
         guard engine.hub.openStreams < engine.hub.configuration.maxStreams else { throw StreamRoutes.busy }
         let framing = StreamFraming.multipart(format, boundary: StreamFraming.makeBoundary())
+        let once = ["1", "true", "yes"].contains(request.uri.queryParameters["once"].map { $0.lowercased() } ?? "")
         let engine = self.engine
         return StreamResponse.make(
             engine: engine, channels: Set(cursors.keys), framing: framing, connection: context.channel
         ) { writer, sink in
-            try await SubscriberStreamer(engine: engine, subscriber: subscriber.id, cursors: cursors, framing: framing, sink: sink)
+            try await SubscriberStreamer(
+                engine: engine, subscriber: subscriber.id, cursors: cursors, once: once, framing: framing, sink: sink)
                 .run(&writer)
         }
     }

@@ -16,6 +16,8 @@ struct SubscriberStreamer {
     let engine: Engine
     let subscriber: String
     let cursors: [String: Int64]
+    /// Only what is pending, then the end (`?once=1`, for `pushcast read --once`).
+    let once: Bool
     let framing: StreamFraming
     let sink: StreamSink
 
@@ -44,6 +46,11 @@ struct SubscriberStreamer {
                 }
                 if page.count < 200 { break }
             }
+        }
+        if once {
+            try await session.send(framing.heartbeat, final: true, to: &writer)
+            try await confirm(&unconfirmed)
+            return
         }
         while true {
             switch await sink.next() {

@@ -49,6 +49,7 @@ enum ProcessRunner {
 
         var environment = ProcessInfo.processInfo.environment
         environment.merge(extra) { $1 }
+        environment["PUSHCAST_SERVER"] = extra["PUSHCAST_SERVER"] ?? environment["PUSHCAST_SERVER"]
         // `env -C` changes folder and then execs the program, so the pid (and its rusage) is the program's.
         let command = directory.map { ["/usr/bin/env", "-C", $0, executable] } ?? [executable]
         let argv = (command + arguments).map { strdup($0) } + [nil]

@@ -18,6 +18,22 @@ final class ServerProcess: Sendable {
     private let process: Process
     private let errorLog: URL
 
+    /// A port that was free a moment ago (for a server that must come back on the same one).
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 ? getsockname(descriptor, pointer, &length) : -1
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// A fresh folder with an empty `channels/`.
     static func makeFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)")
@@ -26,7 +42,7 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts the server on `folder` (its `channels/` and `db/pushcast.sqlite`) and waits until it listens.
-    init(folder: URL, arguments: [String] = []) async throws {
+    init(folder: URL, port: Int = 0, arguments: [String] = []) async throws {
         self.folder = folder
         channels = folder.appendingPathComponent("channels")
         database = folder.appendingPathComponent("db/pushcast.sqlite")
@@ -35,7 +51,7 @@ final class ServerProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessRunner.pushcast)
         process.arguments = [
-            "serve", "--port", "0", "--channels", channels.path, "--db", database.path, "--check-interval", "3600",
+            "serve", "--port", String(port), "--channels", channels.path, "--db", database.path, "--check-interval", "3600",
         ] + arguments
         let output = Pipe()
         process.standardOutput = output

@@ -1,0 +1,146 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// The server's HTTP API as a reader uses it (SPEC §3): channels, subscriber registration,
+/// subscriptions, and the streams.
+public struct PushcastAPI: Sendable {
+    /// The server's base URL, without a trailing slash.
+    public let server: String
+
+    public init(server: String) {
+        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+    }
+
+    /// One client for the process. A server that is not there is said at once: connecting
+    /// is not retried (AsyncHTTPClient would retry until the request's deadline).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// A channel as `GET /channels` lists it.
+    public struct ChannelSummary: Decodable, Sendable {
+        public struct Problem: Decodable, Sendable {
+            public var severity: String
+            public var code: String
+            public var message: String
+            public var line: Int
+        }
+
+        public var id: String
+        public var title: String?
+        public var abstract: String?
+        public var lastChange: String?
+        public var lastSeq: Int64
+        public var status: String
+        public var diagnostics: [Problem]
+    }
+
+    public struct Subscription: Decodable, Sendable {
+        public var channel: String
+        public var cursor: Int64
+        public var lastSeq: Int64
+        public var status: String
+    }
+
+    public func channels() async throws -> [ChannelSummary] {
+        struct List: Decodable { var channels: [ChannelSummary] }
+        return try JSONDecoder().decode(List.self, from: try await call("GET", "/channels")).channels
+    }
+
+    public func register(name: String) async throws -> IdentityFile.Identity {
+        let data = try await call("POST", "/subscribers", body: try JSONEncoder().encode(["name": name]))
+        return try JSONDecoder().decode(IdentityFile.Identity.self, from: data)
+    }
+
+    /// Subscribes; true if the subscription is new.
+    public func subscribe(_ channel: String, as identity: IdentityFile.Identity) async throws -> Bool {
+        let (status, _) = try await send("PUT", "/subscribers/\(identity.id)/subscriptions/\(channel)", token: identity.token)
+        return status == 201
+    }
+
+    public func unsubscribe(_ channel: String, as identity: IdentityFile.Identity) async throws {
+        _ = try await send("DELETE", "/subscribers/\(identity.id)/subscriptions/\(channel)", token: identity.token)
+    }
+
+    public func subscriptions(of identity: IdentityFile.Identity) async throws -> [Subscription] {
+        struct List: Decodable { var subscriptions: [Subscription] }
+        let (_, data) = try await send("GET", "/subscribers/\(identity.id)/subscriptions", token: identity.token)
+        return try JSONDecoder().decode(List.self, from: data).subscriptions
+    }
+
+    /// Opens a multipart stream and hands its parts over as they arrive.
+    public func stream(_ path: String, token: String? = nil, headers extra: [String: String] = [:])
+        -> AsyncThrowingStream<MultipartParser.Part, any Error>
+    {
+        let url = server + path
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    var request = HTTPClientRequest(url: url)
+                    if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+                    for (name, value) in extra { request.headers.add(name: name, value: value) }
+                    let response: HTTPClientResponse
+                    do {
+                        response = try await Self.client.execute(request, deadline: .distantFuture)
+                    } catch {
+                        throw ClientError.unreachable(server: server, reason: "\(error)")
+                    }
+                    guard response.status.code == 200 else {
+                        let body = try await response.body.collect(upTo: 1 << 16)
+                        throw Self.error(status: Int(response.status.code), body: Data(body.readableBytesView), path: path)
+                    }
+                    var parser = MultipartParser(
+                        boundary: try MultipartParser.boundary(fromContentType: response.headers.first(name: "Content-Type") ?? ""))
+                    for try await buffer in response.body {
+                        for part in try parser.feed(buffer.readableBytesView) { continuation.yield(part) }
+                        if parser.isClosed { break }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    // MARK: - Plumbing
+
+    private func call(_ method: String, _ path: String, body: Data? = nil) async throws -> Data {
+        try await send(method, path, body: body).1
+    }
+
+    private func send(_ method: String, _ path: String, token: String? = nil, body: Data? = nil) async throws
+        -> (Int, Data)
+    {
+        var request = HTTPClientRequest(url: server + path)
+        request.method = .init(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await Self.client.execute(request, timeout: .seconds(30))
+        } catch {
+            throw ClientError.unreachable(server: server, reason: "\(error)")
+        }
+        let data = Data(try await response.body.collect(upTo: 16 << 20).readableBytesView)
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) else { throw Self.error(status: status, body: data, path: path) }
+        return (status, data)
+    }
+
+    private static func error(status: Int, body: Data, path: String) -> ClientError {
+        struct Envelope: Decodable { struct Inner: Decodable { var code: String; var message: String }; var error: Inner }
+        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: body) else {
+            return .unexpected("\(status) for \(path)")
+        }
+        return .server(status: status, code: envelope.error.code, message: envelope.error.message)
+    }
+}

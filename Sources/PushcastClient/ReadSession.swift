@@ -1,0 +1,96 @@
+import Foundation
+
+/// `pushcast read`: the reader's subscriber stream (or the named channels' streams), with
+/// reconnection by itself (jittered exponential backoff) and resumption without losing or
+/// repeating an item: the server resumes after the stored cursors (or `since`), and
+/// `(channel, seq)` already shown are dropped.
+public struct ReadSession: Sendable {
+    public enum Source: Sendable {
+        case subscriber(IdentityFile.Identity)
+        case channels([String], since: Int64?)
+    }
+
+    let api: PushcastAPI
+    let source: Source
+    let once: Bool
+
+    public init(api: PushcastAPI, source: Source, once: Bool) {
+        self.api = api
+        self.source = source
+        self.once = once
+    }
+
+    /// Runs until cancelled (or, with `once`, until what is pending has been shown).
+    /// `show` gets each new item and notice; `status` gets connection news for stderr.
+    public func run(show: @escaping @Sendable (MultipartParser.Part) -> Void, status: @escaping @Sendable (String) -> Void)
+        async throws
+    {
+        switch source {
+        case .subscriber(let identity):
+            try await follow(path: "/subscribers/\(identity.id)/stream", token: identity.token, channel: nil, since: nil, show, status)
+        case .channels(let channels, let since):
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for channel in channels {
+                    group.addTask {
+                        try await follow(path: "/channels/\(channel)/stream", token: nil, channel: channel, since: since, show, status)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    private func follow(
+        path: String, token: String?, channel: String?, since: Int64?,
+        _ show: @escaping @Sendable (MultipartParser.Part) -> Void, _ status: @escaping @Sendable (String) -> Void
+    ) async throws {
+        var seen: [String: Int64] = [:]
+        if let channel, let since { seen[channel] = since }
+        var failures = 0
+        while !Task.isCancelled {
+            var query: [String] = []
+            if once && channel == nil { query.append("once=1") }
+            if let channel, let last = seen[channel] { query.append("since=\(last)") }
+            let url = path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+            do {
+                for try await part in api.stream(url, token: token) {
+                    failures = 0
+                    switch part.event {
+                    case "item":
+                        guard let partChannel = part.channel, let seq = part.seq else { continue }
+                        if let last = seen[partChannel], seq <= last { continue }  // already shown
+                        seen[partChannel] = seq
+                        show(part)
+                    case "snapshot":
+                        let snapshot = ItemFormatter.object(part)
+                        if let partChannel = part.channel, let lastSeq = snapshot["lastSeq"] as? Int {
+                            seen[partChannel] = max(seen[partChannel] ?? 0, Int64(lastSeq))
+                        }
+                    case "gap", "retired":
+                        show(part)
+                        if part.event == "retired", channel != nil { return }
+                    default:
+                        break
+                    }
+                }
+                if once { return }
+                status("the server ended the stream; reconnecting")
+            } catch let error as ClientError {
+                if case .server(let code, _, _) = error, code == 401 || code == 404 { throw error }
+                if once { throw error }
+                status("\(error.description.split(separator: "\n").first ?? ""); reconnecting")
+            } catch {
+                if once { throw error }
+                status("connection lost (\(error)); reconnecting")
+            }
+            failures += 1
+            try await Task.sleep(for: .milliseconds(Int64(Self.backoff(failures: failures) * 1000)))
+        }
+    }
+
+    /// 0.5 s doubling to 30 s, each wait drawn between half and all of it.
+    static func backoff(failures: Int) -> Double {
+        let ceiling = min(0.5 * pow(2, Double(min(failures - 1, 10))), 30)
+        return Double.random(in: (ceiling / 2)...ceiling)
+    }
+}
