@@ -1,6 +1,6 @@
 # Pushcast — the commands a new user types: `make run` and `make test`.
 SWIFT ?= swift
-DEB_PACKAGES := libxml2-dev libsqlite3-dev pkg-config
+DEB_PACKAGES := libxml2-dev libsqlite3-dev pkg-config tmux
 CHANNELS ?= channels
 
 .PHONY: all deps build release run test latency clean

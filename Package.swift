@@ -48,6 +48,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "CTerminal"),
         .target(
             name: "PushcastClient",
             dependencies: [
@@ -58,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "PushcastCommand",
             dependencies: [
-                "CDF", "Pushcast", "PushcastHTTP", "PushcastClient",
+                "CDF", "CTerminal", "Pushcast", "PushcastHTTP", "PushcastClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

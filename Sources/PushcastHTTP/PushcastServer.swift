@@ -47,6 +47,7 @@ public enum PushcastServer {
         }])
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [PeerCloseWatcher()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pushcast"),
             services: [engine],
             onServerRunning: { channel in

@@ -5,7 +5,8 @@ import Pushcast
 import ServiceLifecycle
 
 /// A streaming response's life with the hub, the same for every kind of stream: registered
-/// when the body starts, cut off (reset) when stalled, told to end on graceful shutdown,
+/// when the body starts, ended at once when its connection closes (the socket tells before
+/// any heartbeat would), cut off (reset) when stalled, told to end on graceful shutdown,
 /// unregistered when it ends, however it ends.
 enum StreamResponse {
     static func make(
@@ -18,6 +19,8 @@ enum StreamResponse {
             body: ResponseBody { writer in
                 guard let sink = engine.hub.register(channels) else { return try await writer.finish(nil) }
                 sink.setCanceller { StreamRoutes.reset(connection) }
+                connection.closeFuture.whenComplete { _ in sink.offer(.shutdown) }
+                PeerCloseWatcher.whenClientCloses(connection) { sink.offer(.shutdown) }
                 defer {
                     sink.setCanceller(nil)
                     engine.hub.unregister(sink)

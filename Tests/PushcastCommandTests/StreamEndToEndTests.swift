@@ -145,16 +145,22 @@ struct StreamEndToEndTests {
     }
 
     @Test func heartbeatsAndReleasingADepartedClient() async throws {
-        let server = try await Self.newsServer(["--heartbeat", "1", "--max-streams", "1"])
+        let server = try await Self.newsServer(["--heartbeat", "1"])
         let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
         try await stream.waitUntil("a heartbeat", seconds: 5) { $0.received.contains { $0.event == "heartbeat" } }
         #expect(stream.received.first { $0.event == "heartbeat" }?.text == "{}")
-        let refused = try await server.request("/channels/news/stream")
+
+        // A client that goes away (its socket closed) is released at once, not at the next heartbeat.
+        // (A raw socket, so that the test knows the connection really closed.) Past --max-streams: 503.
+        let quiet = try await Self.newsServer(["--heartbeat", "60", "--max-streams", "1"])
+        let departing = try RawSocket(port: Int(URLComponents(string: quiet.baseURL)!.port!))
+        try departing.send("GET /channels/news/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(departing.receives("Pushcast-Event: snapshot", within: 10))
+        let refused = try await quiet.request("/channels/news/stream")
         #expect(refused.status == 503 && refused.headers["retry-after"] == "5")
-        stream.close()
-        // Released within a heartbeat or so: the next stream is accepted.
-        try await server.waitUntil("the departed stream released", seconds: 5) {
-            let next = try await StreamClient(server.baseURL + "/channels/news/stream")
+        departing.close()
+        try await quiet.waitUntil("released long before a heartbeat", seconds: 10) {
+            let next = try await StreamClient(quiet.baseURL + "/channels/news/stream")
             defer { next.close() }
             return next.status == 200
         }
@@ -296,7 +302,28 @@ final class RawSocket: Sendable {
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
     }
 
-    deinit { close(descriptor) }
+    deinit { Glibc.close(descriptor) }
+
+    /// Closes this side (a FIN to the server).
+    func close() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    /// Reads until `text` has arrived, or the time is up.
+    func receives(_ text: String, within seconds: Double) -> Bool {
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = Date().addingTimeInterval(seconds)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count > 0 { received += buffer[..<count] }
+            if String(decoding: received, as: UTF8.self).contains(text) { return true }
+            if count == 0 { return false }
+        }
+        return false
+    }
 
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)

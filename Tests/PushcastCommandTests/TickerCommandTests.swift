@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `pushcast ticker` on a real pseudo-terminal (tmux), its screen read back.
+@Suite("pushcast ticker")
+struct TickerCommandTests {
+    /// Runs tmux on its own server socket.
+    static func tmux(_ socket: String, _ arguments: [String]) throws -> String {
+        try ProcessRunner.run("/usr/bin/env", ["tmux", "-L", socket] + arguments, timeout: 20).standardOutput
+    }
+
+    @Test func scrollsHeadlinesFollowsTheWidthAndExitsCleanly() async throws {
+        let server = try await StreamEndToEndTests.newsServer()
+        let socket = "pushcast-test-\(UUID().uuidString.prefix(8))"
+        defer { _ = try? Self.tmux(socket, ["kill-server"]) }
+        // The shell survives Ctrl-C (a no-op trap, which the ticker does not inherit) to record its exit status.
+        let statusFile = server.folder.appendingPathComponent("ticker.status").path
+        let command =
+            "sh -c 'trap : INT; env PUSHCAST_SERVER=\(server.baseURL) NO_COLOR=1 \(ProcessRunner.pushcast) ticker news; "
+            + "echo \"exit $?\" > \(statusFile); sleep 30'"
+        _ = try Self.tmux(socket, ["new-session", "-d", "-s", "T", "-x", "60", "-y", "4", command])
+        _ = try Self.tmux(socket, ["set-option", "-t", "T", "remain-on-exit", "on"])
+        @Sendable func screen() throws -> String { try Self.tmux(socket, ["capture-pane", "-p", "-t", "T"]) }
+        try await server.waitUntil("the headline on screen") { try screen().contains("news: A") }
+        #expect(try screen().split(separator: "\n").first.map { $0.count <= 60 } == true)
+
+        // A new item joins the line.
+        try server.write(
+            "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>News</TITLE><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM>"
+                + "<ITEM HREF=\"b.html\"><TITLE>Breaking B</TITLE></ITEM></CHANNEL>", to: "news.cdf")
+        try server.write("<p>b</p>", to: "b.html")
+        try await server.waitUntil("the new headline scrolls by", seconds: 15) { try screen().contains("Breaking B") }
+
+        // Narrower terminal: the line follows.
+        _ = try Self.tmux(socket, ["resize-window", "-t", "T", "-x", "30"])
+        try await server.waitUntil("redrawn at 30 columns") {
+            let first = try screen().split(separator: "\n").first.map(String.init) ?? ""
+            return !first.isEmpty && first.count <= 30
+        }
+
+        // Ctrl-C: status 0, which only the ticker's own handler gives (it restores the cursor
+        // and clears its line first); dying of the signal would report 130.
+        _ = try Self.tmux(socket, ["send-keys", "-t", "T", "C-c"])
+        try await server.waitUntil("the ticker exited") { FileManager.default.fileExists(atPath: statusFile) }
+        #expect(try String(contentsOfFile: statusFile, encoding: .utf8) == "exit 0\n")
+    }
+}
