@@ -14,17 +14,24 @@ struct Channels: AsyncParsableCommand {
         } catch {
             throw ClientFailure.exit(error)
         }
-    }}
+    }
+}
 
-/// `pushcast subscribe ID…`.
-struct Subscribe: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Subscribe this reader to channels.")
-    @OptionGroup var options: ClientOptions
+/// One or more channel ids, as `subscribe` and `unsubscribe` take them.
+struct ChannelList: ParsableArguments {
     @Argument(help: "Channel ids.") var channels: [String]
 
     func validate() throws {
         guard !channels.isEmpty else { throw ValidationError("Name at least one channel.") }
     }
+}
+
+/// `pushcast subscribe ID…`.
+struct Subscribe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Subscribe this reader to channels.")
+    @OptionGroup var options: ClientOptions
+    @OptionGroup var list: ChannelList
+    var channels: [String] { list.channels }
 
     func run() async throws {
         do {
@@ -41,17 +48,15 @@ struct Subscribe: AsyncParsableCommand {
         } catch {
             throw ClientFailure.exit(error)
         }
-    }}
+    }
+}
 
 /// `pushcast unsubscribe ID…`.
 struct Unsubscribe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Unsubscribe this reader from channels.")
     @OptionGroup var options: ClientOptions
-    @Argument(help: "Channel ids.") var channels: [String]
-
-    func validate() throws {
-        guard !channels.isEmpty else { throw ValidationError("Name at least one channel.") }
-    }
+    @OptionGroup var list: ChannelList
+    var channels: [String] { list.channels }
 
     func run() async throws {
         do {
@@ -63,7 +68,8 @@ struct Unsubscribe: AsyncParsableCommand {
         } catch {
             throw ClientFailure.exit(error)
         }
-    }}
+    }
+}
 
 /// `pushcast subscriptions`.
 struct Subscriptions: AsyncParsableCommand {
@@ -81,7 +87,8 @@ struct Subscriptions: AsyncParsableCommand {
         } catch {
             throw ClientFailure.exit(error)
         }
-    }}
+    }
+}
 
 /// `pushcast read [ID…] [--since SEQ] [--once] [--json]`.
 struct Read: AsyncParsableCommand {
