@@ -58,7 +58,7 @@ struct ChannelRoutes: Sendable {
         guard let entry = await engine.catalog.entry(id), entry.status != .retired,
             let data = FileManager.default.contents(atPath: engine.directory.root + "/" + entry.file)
         else { throw APIError.unknownChannel(id) }
-        let etag = "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        let etag = "\"" + SHA256.hash(data: data).prefix(16).hexString + "\""
         let attributes = try? FileManager.default.attributesOfItem(atPath: engine.directory.root + "/" + entry.file)
         let modified = (attributes?[.modificationDate] as? Date) ?? Date()
         var headers: HTTPFields = [

@@ -25,7 +25,3 @@ struct LocalContentReader: Sendable {
             bytes: size <= limits.storedBytes ? kept : nil)
     }
 }
-
-extension Digest {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
-}

@@ -6,7 +6,7 @@ import Foundation
 public enum SubscriberCredentials {
     /// 128 random bits, as 32 hex digits.
     public static func newID() -> String {
-        randomBytes(16).map { String(format: "%02x", $0) }.joined()
+        randomBytes(16).hexString
     }
 
     /// 256 random bits, base64url without padding: shown to the subscriber once.
@@ -17,7 +17,7 @@ public enum SubscriberCredentials {
     }
 
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     public static func matches(_ token: String, hash expected: String) -> Bool {
