@@ -46,7 +46,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.embedInCode("Assets")]
         ),
         .target(name: "CTerminal"),
         .target(
@@ -68,6 +69,7 @@ let package = Package(
         .testTarget(name: "CDFTests", dependencies: ["CDF"], exclude: ["Corpus"]),
         .testTarget(name: "PushcastTests", dependencies: ["Pushcast"]),
         .testTarget(name: "PushcastClientTests", dependencies: ["PushcastClient"]),
+        .testTarget(name: "PushcastHTTPTests", dependencies: ["PushcastHTTP", "Pushcast"]),
         .testTarget(
             name: "PushcastCommandTests",
             dependencies: [

@@ -90,11 +90,19 @@ public final class Engine: Service, Sendable {
             logger.error("could not read a change", metadata: ["error": "\(error)"])
         }
         let live = await catalog.checkable()
+        for id in touched(by: batch, among: await catalog.all()) { hub.touch(id) }
         for id in toCheck.sorted() where live.contains(id) { await scheduler.request(id) }
         for entry in await catalog.all() where entry.status == .retired && !retiredBefore.contains(entry.id) {
             await scheduler.forget(entry.id)
             hub.retire(entry.id, lastSeq: (try? await store.channel(entry.id)?.lastSeq) ?? 0)
         }
+    }
+
+    /// The channels whose manifest a batch read again (every channel on a rescan).
+    private func touched(by batch: DirectoryWatcher.Batch, among entries: [Catalog.Entry]) -> [String] {
+        entries.filter { entry in
+            entry.status != .retired && (batch.rescan || batch.paths.contains(entry.file))
+        }.map(\.id)
     }
 
     /// The hub's one ticker: heartbeats, long-poll timeouts, stalled readers.

@@ -51,6 +51,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds of silence before a stream gets a heartbeat part.")
     var heartbeat = EnvironmentDefault.number("PUSHCAST_HEARTBEAT", HubConfiguration().heartbeat)
 
+    @Option(help: "Seconds of silence after which a live page or badge is sent again.")
+    var liveHeartbeat = EnvironmentDefault.number("PUSHCAST_LIVE_HEARTBEAT", 60.0)
+
     @Option(help: "Seconds a write to a stream may be stuck before its reader is cut off.")
     var writeTimeout = EnvironmentDefault.number("PUSHCAST_WRITE_TIMEOUT", HubConfiguration().writeTimeout)
 
@@ -76,14 +79,17 @@ struct Serve: AsyncParsableCommand {
                 "PUSHCAST_MAX_STREAMS", "PUSHCAST_INLINE_CONTENT", "PUSHCAST_INITIAL_ITEMS",
             ], as: Int.self)
         let badNumbers = EnvironmentDefault.invalid(
-            ["PUSHCAST_CHECK_INTERVAL", "PUSHCAST_FETCH_TIMEOUT", "PUSHCAST_RETAIN_DAYS", "PUSHCAST_HEARTBEAT", "PUSHCAST_WRITE_TIMEOUT"],
+            [
+                "PUSHCAST_CHECK_INTERVAL", "PUSHCAST_FETCH_TIMEOUT", "PUSHCAST_RETAIN_DAYS", "PUSHCAST_HEARTBEAT",
+                "PUSHCAST_LIVE_HEARTBEAT", "PUSHCAST_WRITE_TIMEOUT",
+            ],
             as: Double.self)
         guard badIntegers.isEmpty, badNumbers.isEmpty else {
             throw ValidationError("Not a number: \((badIntegers + badNumbers).joined(separator: ", ")).")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard checkInterval >= 1, fetchTimeout > 0, retainItems >= 0, retainDays >= 0, maxManifestBytes > 0,
-            maxStoredContent >= 0, heartbeat > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0, initialItems >= 0
+            maxStoredContent >= 0, heartbeat > 0, liveHeartbeat > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0, initialItems >= 0
         else { throw ValidationError("Intervals, timeouts and limits must be positive.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
     }
@@ -116,7 +122,7 @@ struct Serve: AsyncParsableCommand {
             engine: engine, configuration: ServerConfiguration(
                 host: host, port: port, publicURL: publicURL ?? EnvironmentDefault.optional("PUSHCAST_PUBLIC_URL"),
                 publishToken: publishToken ?? EnvironmentDefault.optional("PUSHCAST_PUBLISH_TOKEN"),
-                initialItems: initialItems),
+                initialItems: initialItems, liveHeartbeat: liveHeartbeat),
             logger: logger,
             onReady: { url in
                 FileHandle.standardOutput.write(Data("pushcast: serving \(channels)/ at \(url)\n".utf8))

@@ -4,11 +4,14 @@ import Foundation
 import Hummingbird
 import Pushcast
 
-/// The JSON endpoints over channels and their logs (SPEC §3): the list, one channel, its
-/// manifest as published, its items, one item and its content, and its local files.
+/// The JSON endpoints over channels and their logs (SPEC §3): the list, one channel (or,
+/// to a browser, its channel page), its manifest as published, its items, one item and its
+/// content, and its local files.
 struct ChannelRoutes: Sendable {
     let engine: Engine
     let links: PublicURL
+    /// For `/channels/<id>` asked by a browser.
+    let pages: PageRoutes
 
     static let defaultLatest = 20
     static let defaultPage = 100
@@ -44,14 +47,17 @@ struct ChannelRoutes: Sendable {
             return try await manifest(String(id.dropLast(4)), request)
         }
         let entry = try await knownEntry(id)
+        if PageRoutes.wantsPage(request) { return try await pages.channelPage(id) }
         let limit = try QueryValue.integer(request, "limit", default: Self.defaultLatest, in: 1...Self.largestPage)
         let record = try await engine.store.channel(id)
         let latest = try await engine.store.latestEntries(channel: id, limit: limit)
         let summary = ChannelJSON(
             entry, record: record, subscribers: try await engine.store.subscriberCounts()[id] ?? 0,
             nextCheck: await engine.nextCheck(id), publicURL: links.value)
-        return try JSONResponse.make(
+        var response = try JSONResponse.make(
             ChannelPage(channel: summary, lastSeq: record?.lastSeq ?? 0, items: latest.map { ItemJSON($0, publicURL: links.value) }))
+        response.headers[.vary] = "Accept"
+        return response
     }
 
     private func manifest(_ id: String, _ request: Request) async throws -> Response {

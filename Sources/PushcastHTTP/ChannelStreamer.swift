@@ -20,7 +20,7 @@ struct ChannelStreamer {
     static let replayPage = 200
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
-        var session = StreamSession(framing: framing, sink: sink)
+        var session = StreamSession(delimiters: framing.delimiters, sink: sink)
         let store = engine.store
         let lastSeq = try await store.channel(channel)?.lastSeq ?? 0
         if await engine.catalog.entry(channel)?.status == .retired {
@@ -57,6 +57,8 @@ struct ChannelStreamer {
                 }
                 try await session.send(framing.item(entry), to: &writer)
                 lastSent = entry.seq
+            case .changed:
+                continue
             case .heartbeat:
                 try await session.send(framing.heartbeat, to: &writer)
             case .retired(_, let last):

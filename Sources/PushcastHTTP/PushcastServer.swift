@@ -12,13 +12,19 @@ public struct ServerConfiguration: Sendable {
     public var publishToken: String?
     /// How many of a channel's newest items a new subscription starts with.
     public var initialItems: Int
+    /// Seconds of silence after which a live page or badge is sent again.
+    public var liveHeartbeat: Double
 
-    public init(host: String, port: Int, publicURL: String?, publishToken: String? = nil, initialItems: Int = 10) {
+    public init(
+        host: String, port: Int, publicURL: String?, publishToken: String? = nil, initialItems: Int = 10,
+        liveHeartbeat: Double = 60
+    ) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
         self.publishToken = publishToken
         self.initialItems = initialItems
+        self.liveHeartbeat = liveHeartbeat
     }
 }
 
@@ -36,9 +42,13 @@ public enum PushcastServer {
         let router = Router(context: PushcastRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         let routes = RouteTable(router: router)
-        ChannelRoutes(engine: engine, links: links).register(in: routes)
+        let views = LiveViews(engine: engine, links: links)
+        let pages = PageRoutes(engine: engine, views: views, liveHeartbeat: configuration.liveHeartbeat)
+        pages.register(in: routes)
+        ChannelRoutes(engine: engine, links: links, pages: pages).register(in: routes)
         StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken).register(in: routes)
-        SubscriberRoutes(engine: engine, initialItems: configuration.initialItems).register(in: routes)
+        SubscriberRoutes(engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat)
+            .register(in: routes)
         routes.add("/healthz", [.get: { _, _ in
             guard await engine.store.isReachable() else {
                 throw APIError(.serviceUnavailable, "store-unreachable", "the database does not answer")

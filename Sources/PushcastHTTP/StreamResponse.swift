@@ -10,14 +10,19 @@ import ServiceLifecycle
 /// unregistered when it ends, however it ends.
 enum StreamResponse {
     static func make(
-        engine: Engine, channels: Set<String>, framing: StreamFraming, connection: any Channel,
+        engine: Engine, channels: Set<String>, delimiters: StreamDelimiters, headers extra: HTTPFields = [:],
+        quiet: Double? = nil, coalescing: Bool = false, connection: any Channel,
         run: @escaping @Sendable (inout any ResponseBodyWriter, StreamSink) async throws -> Void
     ) -> Response {
-        Response(
+        var headers: HTTPFields = [
+            .contentType: delimiters.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no",
+        ]
+        headers.append(contentsOf: extra)
+        return Response(
             status: .ok,
-            headers: [.contentType: framing.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
+            headers: headers,
             body: ResponseBody { writer in
-                guard let sink = engine.hub.register(channels) else { return try await writer.finish(nil) }
+                guard let sink = engine.hub.register(channels, quiet: quiet, coalescing: coalescing) else { return try await writer.finish(nil) }
                 sink.setCanceller { StreamRoutes.reset(connection) }
                 connection.closeFuture.whenComplete { _ in sink.offer(.shutdown) }
                 PeerCloseWatcher.whenClientCloses(connection) { sink.offer(.shutdown) }

@@ -37,13 +37,13 @@ struct StreamRoutes: Sendable {
             guard let format = WireFormat.choose(query: query, accept: request.headers[.accept]) else {
                 throw APIError(.badRequest, "bad-format", "format must be json, text or html, not '\(query ?? "")'")
             }
-            framing = .multipart(format, boundary: StreamFraming.makeBoundary())
+            framing = .multipart(format, boundary: StreamDelimiters.makeBoundary())
         }
         let since = try Self.resumePoint(request)
         try checkCapacity()
         let engine = self.engine
         let links = self.links
-        return StreamResponse.make(engine: engine, channels: [id], framing: framing, connection: context.channel) {
+        return StreamResponse.make(engine: engine, channels: [id], delimiters: framing.delimiters, connection: context.channel) {
             writer, sink in
             try await ChannelStreamer(engine: engine, links: links, channel: id, since: since, framing: framing, sink: sink)
                 .run(&writer)
@@ -61,7 +61,9 @@ struct StreamRoutes: Sendable {
         var entries = try await engine.store.entries(channel: id, after: since, limit: ChannelRoutes.defaultPage)
         if entries.isEmpty, timeout > 0 {
             let event = await withGracefulShutdownHandler {
-                await sink.next()
+                var event = await sink.next()
+                while case .changed = event { event = await sink.next() }
+                return event
             } onGracefulShutdown: {
                 sink.offer(.shutdown)
             }

@@ -6,23 +6,23 @@ import Pushcast
 /// Writes one stream: each part together with the delimiter that follows it, in one flush,
 /// every write watched by the hub's ticker so a stalled reader can be cut off.
 struct StreamSession {
-    let framing: StreamFraming
+    let delimiters: StreamDelimiters
     let sink: StreamSink
     private var opened = false
 
-    init(framing: StreamFraming, sink: StreamSink) {
-        self.framing = framing
+    init(delimiters: StreamDelimiters, sink: StreamSink) {
+        self.delimiters = delimiters
         self.sink = sink
     }
 
     mutating func send(_ part: ByteBuffer, final: Bool = false, to writer: inout any ResponseBodyWriter) async throws {
         var buffers: [ByteBuffer] = []
         if !opened {
-            buffers.append(framing.opening)
+            buffers.append(delimiters.opening)
             opened = true
         }
         buffers.append(part)
-        let tail = final ? framing.close : framing.delimiter
+        let tail = final ? delimiters.close : delimiters.delimiter
         if tail.readableBytes > 0 { buffers.append(tail) }
         try await sink.write { try await writer.write(contentsOf: buffers) }
     }

@@ -10,6 +10,9 @@ import Pushcast
 struct SubscriberRoutes: Sendable {
     let engine: Engine
     let initialItems: Int
+    let views: LiveViews
+    /// Seconds of silence after which the subscriber's live page is sent again.
+    let liveHeartbeat: Double
 
     static let longestName = 100
 
@@ -23,6 +26,7 @@ struct SubscriberRoutes: Sendable {
                 .delete: { request, context in try await unsubscribe(request, context) },
             ])
         routes.add("/subscribers/{sid}/stream", [.get: { request, context in try await stream(request, context) }])
+        routes.add("/subscribers/{sid}/live", [.get: { request, context in try await live(request, context) }])
     }
 
     private struct NewSubscriber: Decodable {
@@ -92,15 +96,48 @@ struct SubscriberRoutes: Sendable {
             throw APIError(.badRequest, "bad-format", "format must be json, text or html, not '\(query ?? "")'")
         }
         guard engine.hub.openStreams < engine.hub.configuration.maxStreams else { throw StreamRoutes.busy }
-        let framing = StreamFraming.multipart(format, boundary: StreamFraming.makeBoundary())
+        let framing = StreamFraming.multipart(format, boundary: StreamDelimiters.makeBoundary())
         let once = ["1", "true", "yes"].contains(request.uri.queryParameters["once"].map { $0.lowercased() } ?? "")
         let engine = self.engine
         return StreamResponse.make(
-            engine: engine, channels: Set(cursors.keys), framing: framing, connection: context.channel
+            engine: engine, channels: Set(cursors.keys), delimiters: framing.delimiters, connection: context.channel
         ) { writer, sink in
             try await SubscriberStreamer(
                 engine: engine, subscriber: subscriber.id, cursors: cursors, once: once, framing: framing, sink: sink)
                 .run(&writer)
+        }
+    }
+
+    /// The subscriber's own page of all their channels: to a browser's navigation the page,
+    /// whose script asks the same URL for `multipart/x-mixed-replace`, which is the stream of
+    /// that page. It shows the channels' newest items; it does not move the cursors.
+    private func live(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
+        let subscriber = try await authenticate(request, context)
+        let channels = try await engine.store.subscriptions(of: subscriber.id).map(\.channel).sorted()
+        let views = self.views
+        let name = subscriber.name
+        let sections: @Sendable () async -> [String] = {
+            var sections: [String] = []
+            for channel in channels {
+                if let section = await views.current(channel)?.section { sections.append(section) }
+            }
+            return sections
+        }
+        guard (request.headers[.accept] ?? "").lowercased().contains("multipart/x-mixed-replace") else {
+            return PageResponse.html(
+                SubscriberPageHTML.page(name: name, sections: await sections(), liveHeartbeat: liveHeartbeat),
+                policy: PageHTML.scriptedPolicy)
+        }
+        guard engine.hub.openStreams < engine.hub.configuration.maxStreams else { throw StreamRoutes.busy }
+        let delimiters = StreamDelimiters.multipart(boundary: StreamDelimiters.makeBoundary())
+        return StreamResponse.make(
+            engine: engine, channels: Set(channels), delimiters: delimiters, headers: PageResponse.headers(policy: PageHTML.staticPolicy),
+            quiet: liveHeartbeat, coalescing: true, connection: context.channel
+        ) { writer, sink in
+            try await LiveStreamer(delimiters: delimiters, sink: sink, first: nil) {
+                LiveStreamer.Frame(
+                    part: LiveViews.part(LiveViews.pageHeader, SubscriberPageHTML.livePart(name: name, sections: await sections())))
+            }.run(&writer)
         }
     }
 

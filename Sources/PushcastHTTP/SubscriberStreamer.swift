@@ -22,7 +22,7 @@ struct SubscriberStreamer {
     let sink: StreamSink
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
-        var session = StreamSession(framing: framing, sink: sink)
+        var session = StreamSession(delimiters: framing.delimiters, sink: sink)
         var lastSent = cursors
         var unconfirmed: [String: Int64] = [:]
         let store = engine.store
@@ -64,6 +64,8 @@ struct SubscriberStreamer {
                     }
                 }
                 try await deliver(entry, &lastSent, &unconfirmed, &session, &writer)
+            case .changed:
+                continue
             case .heartbeat:
                 try await session.send(framing.heartbeat, to: &writer)
                 try await confirm(&unconfirmed)

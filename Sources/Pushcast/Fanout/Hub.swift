@@ -9,6 +9,7 @@ public final class Hub: Sendable {
     public let configuration: HubConfiguration
     private let sinks = Mutex<[String: [ObjectIdentifier: StreamSink]]>([:])
     private let streamCount = Atomic<Int>(0)
+    private let versions = Mutex<[String: Int]>([:])
     private let rendering: Mutex<PartRenderer>
 
     public init(configuration: HubConfiguration) {
@@ -25,15 +26,23 @@ public final class Hub: Sendable {
 
     public var openStreams: Int { streamCount.load(ordering: .relaxed) }
 
+    /// How many times `channel` has changed (items logged, manifest reloaded, retired) since
+    /// the server started: pages rendered from a channel's state are current while this holds.
+    public func version(of channel: String) -> Int {
+        versions.withLock { $0[channel] ?? 0 }
+    }
+
     /// Registers a stream on `channels` (quiet for `quiet` seconds before a heartbeat); nil
-    /// when `--max-streams` are open already.
-    public func register(_ channels: Set<String>, quiet: Double? = nil) -> StreamSink? {
+    /// when `--max-streams` are open already. A `coalescing` stream shows only a channel's
+    /// current state (a live page, a badge): changes queued for it collapse into one.
+    public func register(_ channels: Set<String>, quiet: Double? = nil, coalescing: Bool = false) -> StreamSink? {
         guard streamCount.wrappingAdd(1, ordering: .relaxed).newValue <= configuration.maxStreams else {
             streamCount.wrappingSubtract(1, ordering: .relaxed)
             return nil
         }
         let sink = StreamSink(
-            channels: channels, capacity: configuration.queueCapacity, quietInterval: quiet ?? configuration.heartbeat)
+            channels: channels, capacity: configuration.queueCapacity, quietInterval: quiet ?? configuration.heartbeat,
+            coalescing: coalescing)
         sinks.withLock { table in
             for channel in channels { table[channel, default: [:]][ObjectIdentifier(sink)] = sink }
         }
@@ -58,6 +67,7 @@ public final class Hub: Sendable {
         let renderer = self.renderer
         let rendered = entries.map { renderer.render($0) }
         let byChannel = Dictionary(grouping: rendered, by: \.channel)
+        bump(byChannel.keys)
         for (channel, channelEntries) in byChannel {
             let targets = sinks.withLock { Array(($0[channel] ?? [:]).values) }
             for sink in targets {
@@ -66,8 +76,16 @@ public final class Hub: Sendable {
         }
     }
 
+    /// Tells `channel`'s streams that its manifest was read again (a new title, logo or
+    /// status): item streams ignore it, live pages show it.
+    public func touch(_ channel: String) {
+        bump([channel])
+        for sink in sinks.withLock({ Array(($0[channel] ?? [:]).values) }) { sink.offer(.changed(channel)) }
+    }
+
     /// Tells a retired channel's streams, which then end.
     public func retire(_ channel: String, lastSeq: Int64) {
+        bump([channel])
         for sink in sinks.withLock({ Array(($0[channel] ?? [:]).values) }) {
             sink.offer(.retired(channel: channel, lastSeq: lastSeq))
         }
@@ -82,6 +100,12 @@ public final class Hub: Sendable {
     public func tick() {
         let now = ContinuousClock.now
         for sink in allSinks() { sink.tick(now: now, writeTimeout: configuration.writeTimeout) }
+    }
+
+    private func bump(_ channels: some Sequence<String>) {
+        versions.withLock { table in
+            for channel in channels { table[channel, default: 0] += 1 }
+        }
     }
 
     private func allSinks() -> [StreamSink] {

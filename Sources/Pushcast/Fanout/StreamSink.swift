@@ -10,6 +10,8 @@ import Synchronization
 public final class StreamSink: Sendable {
     public enum Event: Sendable {
         case entry(RenderedEntry)
+        /// The channel's manifest was read again; nothing was logged.
+        case changed(String)
         /// Nothing was written for a heartbeat interval (for a long poll: its time is up).
         case heartbeat
         case retired(channel: String, lastSeq: Int64)
@@ -21,6 +23,8 @@ public final class StreamSink: Sendable {
     let capacity: Int
     /// Seconds of silence before a heartbeat (a long poll's timeout).
     let quietInterval: Double
+    /// Shows only the current state: a change already queued stands for any that follow.
+    let coalescing: Bool
 
     private struct State {
         var queue: [Event] = []
@@ -33,10 +37,11 @@ public final class StreamSink: Sendable {
 
     private let state = Mutex(State())
 
-    init(channels: Set<String>, capacity: Int, quietInterval: Double) {
+    init(channels: Set<String>, capacity: Int, quietInterval: Double, coalescing: Bool) {
         self.channels = channels
         self.capacity = max(capacity, 1)
         self.quietInterval = quietInterval
+        self.coalescing = coalescing
     }
 
     /// Hands an event to the stream without ever waiting.
@@ -50,7 +55,10 @@ public final class StreamSink: Sendable {
             case .shutdown, .retired, .overflow:
                 state.ended = true
                 state.queue = [event]
-            case .entry, .heartbeat:
+            case .entry, .changed, .heartbeat:
+                if coalescing, event.isChange, state.queue.contains(where: \.isChange) {
+                    return nil
+                }
                 if state.queue.count >= capacity {
                     state.ended = true
                     state.queue = [.overflow]
@@ -126,6 +134,16 @@ public final class StreamSink: Sendable {
         case .heartbeat(let waiter): waiter.resume(returning: .heartbeat)
         case .cancel(let cancel): cancel()
         case .none: break
+        }
+    }
+}
+
+extension StreamSink.Event {
+    /// An item logged or a manifest read again: either way the channel's state moved on.
+    var isChange: Bool {
+        switch self {
+        case .entry, .changed: true
+        default: false
         }
     }
 }

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import Pushcast
+import Synchronization
+
+/// The current page, section and badge of each channel, rendered once per change however
+/// many streams show them (DESIGN.md step 6, for `/live`, `/badge` and subscribers' pages).
+/// A rendering is current while the hub's version of its channel is unchanged; the first
+/// stream to ask after a change renders, the others wait for the same rendering.
+final class LiveViews: Sendable {
+    /// One channel's state, rendered for each way it is shown.
+    struct Rendered: Sendable {
+        let view: ChannelView
+        /// A `/live` part: header block, the HTML page, CRLF.
+        let page: ByteBuffer
+        /// A `/badge` part body: the SVG and CRLF (its header goes with the delimiter).
+        let badge: ByteBuffer
+        /// The channel's section for a subscriber's page.
+        let section: String
+    }
+
+    static let pageHeader = "Content-Type: text/html; charset=utf-8"
+    static let badgeHeader = "Content-Type: image/svg+xml"
+
+    let engine: Engine
+    let links: PublicURL
+    private let cache = Mutex<[String: (version: Int, rendering: Task<Rendered?, Never>)]>([:])
+
+    init(engine: Engine, links: PublicURL) {
+        self.engine = engine
+        self.links = links
+    }
+
+    /// The channel as it is now; nil when it is unknown or the store cannot be read.
+    func current(_ channel: String) async -> Rendered? {
+        let version = engine.hub.version(of: channel)
+        let rendering = cache.withLock { table in
+            if let cached = table[channel], cached.version == version { return cached.rendering }
+            let rendering = Task { await self.render(channel) }
+            table[channel] = (version, rendering)
+            return rendering
+        }
+        guard let rendered = await rendering.value else {
+            cache.withLock { table in
+                if table[channel]?.version == version { table[channel] = nil }
+            }
+            return nil
+        }
+        return rendered
+    }
+
+    /// A page resuming after `since`: every item after it (up to a limit) as well as the
+    /// newest; made for one stream, so not cached.
+    func resumePage(_ channel: String, since: Int64) async -> ByteBuffer? {
+        guard let view = try? await ChannelView.load(channel, engine: engine, publicURL: links.value, since: since) else {
+            return nil
+        }
+        return Self.part(Self.pageHeader, ChannelPageHTML.livePart(view))
+    }
+
+    private func render(_ channel: String) async -> Rendered? {
+        guard let view = try? await ChannelView.load(channel, engine: engine, publicURL: links.value) else { return nil }
+        var badge = ByteBuffer(string: BadgeSVG.render(view))
+        badge.writeString("\r\n")
+        return Rendered(
+            view: view, page: Self.part(Self.pageHeader, ChannelPageHTML.livePart(view)), badge: badge,
+            section: ChannelSectionHTML.render(view, level: 2))
+    }
+
+    /// A multipart part: the header block, the body, CRLF.
+    static func part(_ header: String, _ body: String) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(header.utf8.count + body.utf8.count + 6)
+        buffer.writeString(header)
+        buffer.writeString("\r\n\r\n")
+        buffer.writeString(body)
+        buffer.writeString("\r\n")
+        return buffer
+    }
+}

@@ -1,0 +1,418 @@
+"""Uniform minimal headless-browser API over Chromium (selenium+chromedriver)
+and Firefox ESR (raw Marionette via marionette_driver, no geckodriver).
+
+    b = open_chromium()   # or open_firefox()
+    try:
+        b.get(url)                      # navigate, never waits for load
+        b.js("return arguments[0] + 1", 41)
+        b.screenshot("/path/shot.png")  # viewport PNG
+        png = b.element_png("img")      # PNG bytes of one element
+    finally:
+        b.quit()                        # kills browser, removes temp profile
+
+All temporary files (profiles, HOME/TMPDIR of the browsers, logs) live in a
+fresh directory under TMP_ROOT (default: ./tmp next to this file), which is
+removed by quit().  Python 3.11.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM = "/usr/bin/chromium"
+FIREFOX = "/usr/bin/firefox-esr"
+WIDTH, HEIGHT = 1200, 900
+# Profiles and browser scratch files: under .build/ (never committed), removed on quit.
+TMP_ROOT = Path(os.environ.get("BROWSER_TMP", Path(__file__).resolve().parents[2] / ".build" / "browser-tests" / "tmp"))
+
+__all__ = ["open_chromium", "open_firefox", "wait_for", "WaitTimeout"]
+
+
+# --------------------------------------------------------------------------- helpers
+class WaitTimeout(TimeoutError):
+    pass
+
+
+def wait_for(fn: Callable[[], Any], timeout: float, interval: float = 0.02, what: str | None = None):
+    """Poll fn() until it returns a truthy value; return that value.
+
+    Exceptions raised by fn count as "not yet" (the last one is reported).
+    Raises WaitTimeout with a clear message after `timeout` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    last_val: Any = None
+    last_exc: BaseException | None = None
+    while True:
+        try:
+            last_val = fn()
+            last_exc = None
+            if last_val:
+                return last_val
+        except Exception as e:  # noqa: BLE001 - polling: keep trying
+            last_exc = e
+        if time.monotonic() >= deadline:
+            name = what or getattr(fn, "__name__", repr(fn))
+            detail = f"last exception: {last_exc!r}" if last_exc else f"last value: {last_val!r}"
+            raise WaitTimeout(f"wait_for({name}) timed out after {timeout:.2f}s ({detail})")
+        time.sleep(interval)
+
+
+def _make_tmpdir(prefix: str) -> Path:
+    TMP_ROOT.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=TMP_ROOT))
+
+
+def _isolated_env(base: Path) -> dict[str, str]:
+    """Environment that keeps browser side effects (~/.pki, ~/.cache, /tmp shm
+    files, ...) inside `base`."""
+    env = dict(os.environ)
+    for sub in ("home", "tmp", "cache", "config"):
+        (base / sub).mkdir(exist_ok=True)
+    env.update(
+        HOME=str(base / "home"),
+        TMPDIR=str(base / "tmp"),
+        XDG_CACHE_HOME=str(base / "cache"),
+        XDG_CONFIG_HOME=str(base / "config"),
+        SE_OFFLINE="true",
+        MOZ_CRASHREPORTER_DISABLE="1",
+        MOZ_CRASHREPORTER_SHUTDOWN="1",
+    )
+    return env
+
+
+def _kill_group(proc: subprocess.Popen | None, grace: float = 3.0) -> None:
+    """SIGTERM then SIGKILL the whole process group started with start_new_session."""
+    if proc is None:
+        return
+    try:
+        pgid = os.getpgid(proc.pid)
+    except ProcessLookupError:
+        pgid = None
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        try:
+            if pgid is not None:
+                os.killpg(pgid, sig)
+            else:
+                proc.send_signal(sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        # leader is gone; make sure no stragglers (content processes) remain
+        if pgid is not None:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        return
+
+
+class _Base:
+    name = "?"
+
+    def __init__(self) -> None:
+        self._closed = False
+        self.tmpdir: Path | None = None
+        self.startup_seconds: float = float("nan")
+        atexit.register(self.quit)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.quit()
+
+    # -- navigation ---------------------------------------------------------
+    def _navigate(self, url: str) -> None:
+        raise NotImplementedError
+
+    def get(self, url: str, commit_timeout: float | None = 10.0) -> None:
+        """Navigate to url WITHOUT waiting for load (pageLoadStrategy "none").
+
+        With pageLoadStrategy "none" the navigate command returns before the new
+        document exists, so a js() call right after it may still run in the OLD
+        page.  Unless commit_timeout is None/0 we therefore tag the current
+        window and poll (<= commit_timeout s) until a new window object, i.e. a
+        new document, is there.  This never waits for the load event, so it is
+        safe for endless responses.
+        """
+        token = None
+        if commit_timeout:
+            token = f"bp{time.monotonic_ns()}"
+            try:
+                self.js("window.__bp_nav = arguments[0]; return 1", token)
+            except Exception:
+                token = None  # e.g. no document yet; just navigate
+        self._navigate(url)
+        if token:
+            # chromedriver blocks execute_script while a navigation is pending
+            # (until the *script* timeout), so bound each poll by commit_timeout.
+            saved = self._set_script_timeout(commit_timeout)
+            try:
+                wait_for(lambda: self.js("return window.__bp_nav !== arguments[0]", token),
+                         commit_timeout, what=f"{self.name}: new document for {url}")
+            finally:
+                self._set_script_timeout(saved)
+
+    def _set_script_timeout(self, seconds: float) -> float:
+        """Set the WebDriver script timeout, return the previous value."""
+        raise NotImplementedError
+
+    def _rm_tmp(self) -> None:
+        if self.tmpdir is not None:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            self.tmpdir = None
+
+
+# --------------------------------------------------------------------------- Chromium
+class ChromiumBrowser(_Base):
+    name = "chromium"
+
+    def __init__(self, timeout: float = 20.0) -> None:
+        super().__init__()
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager go online
+        self.driver = None
+        self.service = None
+        t0 = time.monotonic()
+        self.tmpdir = _make_tmpdir("chromium-")
+        try:
+            env = _isolated_env(self.tmpdir)
+            opts = webdriver.ChromeOptions()
+            opts.binary_location = CHROMIUM
+            for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                      f"--window-size={WIDTH},{HEIGHT}",
+                      f"--user-data-dir={self.tmpdir / 'profile'}",
+                      "--no-first-run", "--no-default-browser-check",
+                      "--disable-gpu", "--hide-scrollbars", "--mute-audio"):
+                opts.add_argument(a)
+            opts.page_load_strategy = "none"
+            self.service = Service(CHROMEDRIVER, env=env,
+                                   log_output=str(self.tmpdir / "chromedriver.log"))
+            self.driver = webdriver.Chrome(service=self.service, options=opts)
+            self.driver.set_page_load_timeout(timeout)
+            self._script_timeout = timeout
+            self.driver.set_script_timeout(timeout)
+            self.driver.set_window_size(WIDTH, HEIGHT)
+        except BaseException:
+            self.quit()
+            raise
+        self.startup_seconds = time.monotonic() - t0
+
+    def _navigate(self, url: str) -> None:
+        self.driver.get(url)  # pageLoadStrategy "none": returns immediately
+
+    def _set_script_timeout(self, seconds: float) -> float:
+        prev, self._script_timeout = self._script_timeout, seconds
+        self.driver.set_script_timeout(seconds)
+        return prev
+
+    def js(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_script(script, *args)
+
+    def screenshot(self, path: str | os.PathLike) -> None:
+        Path(path).write_bytes(self.driver.get_screenshot_as_png())
+
+    def element_png(self, css_selector: str) -> bytes:
+        from selenium.webdriver.common.by import By
+        return self.driver.find_element(By.CSS_SELECTOR, css_selector).screenshot_as_png
+
+    def quit(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.driver is not None:
+                self.driver.quit()
+        except Exception:
+            pass
+        finally:
+            # if driver.quit() failed, make sure chromedriver (+ its children) die
+            proc = getattr(self.service, "process", None)
+            if proc is not None and proc.poll() is None:
+                try:
+                    proc.kill()
+                except Exception:
+                    pass
+            self._rm_tmp()
+
+
+# --------------------------------------------------------------------------- Firefox
+FIREFOX_PREFS = {
+    "marionette.port": 0,  # 0 = pick a free port, written to <profile>/MarionetteActivePort
+    "browser.shell.checkDefaultBrowser": False,
+    "browser.startup.page": 0,
+    "browser.startup.homepage": "about:blank",
+    "browser.startup.homepage_override.mstone": "ignore",
+    "startup.homepage_welcome_url": "about:blank",
+    "startup.homepage_welcome_url.additional": "",
+    "browser.aboutwelcome.enabled": False,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "datareporting.healthreport.uploadEnabled": False,
+    "toolkit.telemetry.enabled": False,
+    "toolkit.telemetry.reportingpolicy.firstRun": False,
+    "app.update.disabledForTesting": True,
+    "app.normandy.enabled": False,
+    "browser.safebrowsing.malware.enabled": False,
+    "browser.safebrowsing.phishing.enabled": False,
+    "browser.safebrowsing.downloads.enabled": False,
+    "extensions.update.enabled": False,
+    "network.captive-portal-service.enabled": False,
+    "network.connectivity-service.enabled": False,
+    "browser.tabs.warnOnClose": False,
+    "toolkit.startup.max_resumed_crashes": -1,
+    "browser.sessionstore.resume_from_crash": False,
+    "remote.prefs.recommended": True,
+}
+
+
+def _pref_js(k: str, v: Any) -> str:
+    if isinstance(v, bool):
+        val = "true" if v else "false"
+    elif isinstance(v, int):
+        val = str(v)
+    else:
+        val = '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f'user_pref("{k}", {val});\n'
+
+
+class FirefoxBrowser(_Base):
+    name = "firefox"
+
+    def __init__(self, startup_timeout: float = 60.0, socket_timeout: float = 25.0) -> None:
+        super().__init__()
+        from marionette_driver.marionette import Marionette
+
+        self.proc: subprocess.Popen | None = None
+        self.client = None
+        t0 = time.monotonic()
+        self.tmpdir = _make_tmpdir("firefox-")
+        try:
+            profile = self.tmpdir / "profile"
+            profile.mkdir()
+            (profile / "user.js").write_text("".join(_pref_js(k, v) for k, v in FIREFOX_PREFS.items()))
+            env = _isolated_env(self.tmpdir)
+            env["MOZ_HEADLESS"] = "1"
+            env["MOZ_HEADLESS_WIDTH"], env["MOZ_HEADLESS_HEIGHT"] = str(WIDTH), str(HEIGHT)
+            self._log = open(self.tmpdir / "firefox.log", "wb")
+            self.proc = subprocess.Popen(
+                [FIREFOX, "--headless", "--marionette", "--no-remote", "--new-instance",
+                 "--profile", str(profile), "about:blank"],
+                env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # own process group -> killpg() gets content procs too
+            )
+            port_file = profile / "MarionetteActivePort"
+
+            def port_ready():
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"firefox exited early with code {self.proc.returncode}; "
+                                       f"see {self.tmpdir / 'firefox.log'}")
+                txt = port_file.read_text().strip() if port_file.exists() else ""
+                return int(txt) if txt.isdigit() else None
+
+            try:
+                port = wait_for(port_ready, startup_timeout, 0.05, what="firefox MarionetteActivePort")
+            except WaitTimeout as e:
+                # surface an early exit instead of a plain timeout
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"firefox exited ({self.proc.returncode}): "
+                                       + self._tail_log()) from e
+                raise
+            # bin=None: marionette_driver only connects, we own the process.
+            self.client = Marionette(host="127.0.0.1", port=port,
+                                     socket_timeout=socket_timeout,
+                                     startup_timeout=int(startup_timeout))
+            self._script_timeout = socket_timeout - 5
+            self.client.start_session({"pageLoadStrategy": "none",
+                                       "timeouts": {"pageLoad": int(socket_timeout * 1000) - 5000,
+                                                    "script": int(socket_timeout * 1000) - 5000,
+                                                    "implicit": 0}},
+                                      timeout=startup_timeout)
+            try:
+                self.client.set_window_rect(width=WIDTH, height=HEIGHT)
+            except Exception:
+                pass  # headless window size is already set via MOZ_HEADLESS_WIDTH/HEIGHT
+        except BaseException:
+            self.quit()
+            raise
+        self.startup_seconds = time.monotonic() - t0
+
+    def _tail_log(self, n: int = 2000) -> str:
+        try:
+            self._log.flush()
+            return (self.tmpdir / "firefox.log").read_text(errors="replace")[-n:]
+        except Exception:
+            return "<no log>"
+
+    def _navigate(self, url: str) -> None:
+        self.client.navigate(url)  # pageLoadStrategy "none": returns immediately
+
+    def _set_script_timeout(self, seconds: float) -> float:
+        prev, self._script_timeout = self._script_timeout, seconds
+        self.client.timeout.script = seconds
+        return prev
+
+    def js(self, script: str, *args: Any) -> Any:
+        return self.client.execute_script(script, script_args=list(args), new_sandbox=False)
+
+    def screenshot(self, path: str | os.PathLike) -> None:
+        Path(path).write_bytes(self.client.screenshot(format="binary", full=False))
+
+    def element_png(self, css_selector: str) -> bytes:
+        el = self.client.find_element("css selector", css_selector)
+        return self.client.screenshot(element=el, format="binary")
+
+    def quit(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.client is not None and self.proc is not None and self.proc.poll() is None:
+                # Ask politely (Marionette:Quit); never block long on it.
+                try:
+                    self.client.client.socket_timeout = 5  # TcpTransport public setter
+                    self.client._send_message("Marionette:Quit", {"flags": ["eForceQuit"]})
+                except Exception:
+                    pass
+        finally:
+            try:
+                if self.client is not None:
+                    self.client.cleanup_ran = True  # stop its __del__ from doing anything
+                    try:
+                        self.client.client.close()
+                    except Exception:
+                        pass
+                    self.client.session = self.client.session_id = None
+            finally:
+                if self.proc is not None:
+                    try:
+                        self.proc.wait(timeout=3)
+                    except subprocess.TimeoutExpired:
+                        pass
+                    _kill_group(self.proc)
+                try:
+                    self._log.close()
+                except Exception:
+                    pass
+                self._rm_tmp()
+
+
+# --------------------------------------------------------------------------- API
+def open_chromium(**kw) -> ChromiumBrowser:
+    return ChromiumBrowser(**kw)
+
+
+def open_firefox(**kw) -> FirefoxBrowser:
+    return FirefoxBrowser(**kw)
