@@ -5,7 +5,7 @@ BROWSER_PACKAGES := chromium chromium-driver firefox-esr fonts-dejavu-core
 VENV := .venv
 CHANNELS ?= channels
 
-.PHONY: all deps browser-deps build release run test test-browser latency clean
+.PHONY: all deps python-deps build release run test test-browser test-feeds latency compare clean
 
 all: build
 
@@ -25,13 +25,12 @@ endef
 deps:
 	$(call apt_install,$(DEB_PACKAGES))
 
-# What the browser tests need: the browsers, and a venv with their drivers' Python packages.
-browser-deps:
+# What the Python suites need: the browsers, and a venv with the packages of Tests/Python.
+python-deps:
 	$(call apt_install,$(BROWSER_PACKAGES))
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV) || { \
 	  $(MAKE) --no-print-directory deps DEB_PACKAGES=python3-venv && rm -rf $(VENV) && python3 -m venv $(VENV); }
-	@$(VENV)/bin/python -c "import selenium, marionette_driver" 2>/dev/null || \
-	  $(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/Browser/requirements.txt
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/Python/requirements.txt
 
 build: deps
 	$(SWIFT) build --build-tests
@@ -43,19 +42,27 @@ release: deps
 run: release
 	.build/release/pushcast serve --channels $(CHANNELS)
 
-# The Swift suites, then the browser suite.
+# The Swift suites, then the Python ones (feeds, browsers).
 test: build
 	$(SWIFT) test --skip-build
-	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-feeds test-browser
 
-# Real headless Firefox and Chromium against the real server (Tests/Browser); screenshots
-# in .build/browser-tests/.
-test-browser: build browser-deps
-	$(VENV)/bin/python Tests/Browser/test_browsers.py
+# Every RSS feed and the OPML list read by feedparser, against the real server.
+test-feeds: build python-deps
+	$(VENV)/bin/python Tests/Python/test_feeds.py
+
+# Real headless Firefox and Chromium against the real server; screenshots in
+# .build/browser-tests/.
+test-browser: build python-deps
+	$(VENV)/bin/python Tests/Python/test_browsers.py
 
 # File rename -> logged entry on the release server (see Benchmarks/rename_latency.py).
 latency: release
 	python3 Benchmarks/rename_latency.py
+
+# Push versus pull on a fresh release server (see Benchmarks/compare_demo.sh, docs/PULL.md).
+compare: release
+	Benchmarks/compare_demo.sh
 
 clean:
 	rm -rf .build

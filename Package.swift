@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +32,8 @@ let package = Package(
         .target(
             name: "Pushcast",
             dependencies: [
-                "CDF",
+                "CDF", "CLibXML2",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -46,6 +50,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             resources: [.embedInCode("Assets")]
         ),
@@ -62,6 +68,8 @@ let package = Package(
             dependencies: [
                 "CDF", "CTerminal", "Pushcast", "PushcastHTTP", "PushcastClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -69,7 +77,10 @@ let package = Package(
         .testTarget(name: "CDFTests", dependencies: ["CDF"], exclude: ["Corpus"]),
         .testTarget(name: "PushcastTests", dependencies: ["Pushcast"]),
         .testTarget(name: "PushcastClientTests", dependencies: ["PushcastClient"]),
-        .testTarget(name: "PushcastHTTPTests", dependencies: ["PushcastHTTP", "Pushcast"]),
+        .testTarget(
+            name: "PushcastHTTPTests",
+            dependencies: ["PushcastHTTP", "Pushcast", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         .testTarget(
             name: "PushcastCommandTests",
             dependencies: [

@@ -72,6 +72,26 @@ public struct PushcastAPI: Sendable {
         return try JSONDecoder().decode(List.self, from: data).subscriptions
     }
 
+    /// The channel's last sequence number.
+    public func lastSeq(of channel: String) async throws -> Int64 {
+        struct Page: Decodable { var lastSeq: Int64 }
+        return try JSONDecoder().decode(Page.self, from: try await call("GET", "/channels/\(channel)/items?since=0&limit=1")).lastSeq
+    }
+
+    /// The channel's log after `seq` (up to 1000 entries), with when each was logged.
+    public func items(of channel: String, after seq: Int64) async throws -> [LoggedItem] {
+        struct Page: Decodable {
+            struct Item: Decodable { var seq: Int64; var publishedAt: String }
+            var items: [Item]
+        }
+        let page = try JSONDecoder().decode(Page.self, from: try await call("GET", "/channels/\(channel)/items?since=\(seq)&limit=1000"))
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return page.items.compactMap { item in
+            parser.date(from: item.publishedAt).map { LoggedItem(seq: item.seq, published: $0) }
+        }
+    }
+
     /// Opens a multipart stream and hands its parts over as they arrive.
     public func stream(_ path: String, token: String? = nil, headers extra: [String: String] = [:])
         -> AsyncThrowingStream<MultipartParser.Part, any Error>

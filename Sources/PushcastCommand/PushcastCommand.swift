@@ -7,7 +7,10 @@ struct PushcastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pushcast",
         abstract: "A channel push server in the style of CDF and PointCast.",
-        subcommands: [Serve.self, Validate.self, Channels.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Read.self, Ticker.self])
+        subcommands: [
+            Serve.self, Validate.self, Channels.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Read.self, Ticker.self,
+            Compare.self,
+        ])
 
     /// Runs the command line; usage errors exit with status 2, as SPEC §1.5 asks.
     static func main() async {

@@ -2,6 +2,8 @@ import ArgumentParser
 import CDF
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import Pushcast
 import PushcastHTTP
 
@@ -102,6 +104,8 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "pushcast")
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let engine: Engine
         do {
             engine = try Engine(
@@ -122,7 +126,7 @@ struct Serve: AsyncParsableCommand {
             engine: engine, configuration: ServerConfiguration(
                 host: host, port: port, publicURL: publicURL ?? EnvironmentDefault.optional("PUSHCAST_PUBLIC_URL"),
                 publishToken: publishToken ?? EnvironmentDefault.optional("PUSHCAST_PUBLISH_TOKEN"),
-                initialItems: initialItems, liveHeartbeat: liveHeartbeat),
+                initialItems: initialItems, liveHeartbeat: liveHeartbeat, metrics: metrics),
             logger: logger,
             onReady: { url in
                 FileHandle.standardOutput.write(Data("pushcast: serving \(channels)/ at \(url)\n".utf8))

@@ -15,12 +15,13 @@ struct ChannelStreamer {
     let since: Int64?
     let framing: StreamFraming
     let sink: StreamSink
+    let meter: TransportMeter
 
     static let snapshotItems = 10
     static let replayPage = 200
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
-        var session = StreamSession(delimiters: framing.delimiters, sink: sink)
+        var session = StreamSession(delimiters: framing.delimiters, sink: sink, meter: meter)
         let store = engine.store
         let lastSeq = try await store.channel(channel)?.lastSeq ?? 0
         if await engine.catalog.entry(channel)?.status == .retired {
@@ -55,7 +56,7 @@ struct ChannelStreamer {
                 if entry.seq > lastSent + 1 {
                     lastSent = try await replay(after: lastSent, through: entry.seq - 1, &session, &writer)
                 }
-                try await session.send(framing.item(entry), to: &writer)
+                try await session.send(item: entry, as: framing.item(entry), to: &writer)
                 lastSent = entry.seq
             case .changed:
                 continue
@@ -90,7 +91,8 @@ struct ChannelStreamer {
         while true {
             let page = try await engine.store.entries(channel: channel, after: last, limit: Self.replayPage)
             for entry in page where through.map({ entry.seq <= $0 }) ?? true {
-                try await session.send(framing.item(renderer.render(entry)), to: &writer)
+                let rendered = renderer.render(entry)
+                try await session.send(item: rendered, as: framing.item(rendered), to: &writer)
                 last = entry.seq
             }
             if page.count < Self.replayPage || through.map({ last >= $0 }) == true { return last }

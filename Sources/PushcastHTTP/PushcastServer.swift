@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Prometheus
 import Pushcast
 
 /// Where and how `pushcast serve` listens.
@@ -14,10 +15,12 @@ public struct ServerConfiguration: Sendable {
     public var initialItems: Int
     /// Seconds of silence after which a live page or badge is sent again.
     public var liveHeartbeat: Double
+    /// Where the process bootstrapped swift-metrics to, for `/metrics`.
+    public var metrics: PrometheusCollectorRegistry?
 
     public init(
         host: String, port: Int, publicURL: String?, publishToken: String? = nil, initialItems: Int = 10,
-        liveHeartbeat: Double = 60
+        liveHeartbeat: Double = 60, metrics: PrometheusCollectorRegistry? = nil
     ) {
         self.host = host
         self.port = port
@@ -25,6 +28,7 @@ public struct ServerConfiguration: Sendable {
         self.publishToken = publishToken
         self.initialItems = initialItems
         self.liveHeartbeat = liveHeartbeat
+        self.metrics = metrics
     }
 }
 
@@ -42,13 +46,18 @@ public enum PushcastServer {
         let router = Router(context: PushcastRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         let routes = RouteTable(router: router)
+        let stats = ServerStats()
         let views = LiveViews(engine: engine, links: links)
-        let pages = PageRoutes(engine: engine, views: views, liveHeartbeat: configuration.liveHeartbeat)
+        let pages = PageRoutes(engine: engine, views: views, stats: stats, liveHeartbeat: configuration.liveHeartbeat)
         pages.register(in: routes)
         ChannelRoutes(engine: engine, links: links, pages: pages).register(in: routes)
-        StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken).register(in: routes)
-        SubscriberRoutes(engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat)
-            .register(in: routes)
+        StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken, stats: stats).register(in: routes)
+        SubscriberRoutes(
+            engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat,
+            stats: stats
+        ).register(in: routes)
+        FeedRoutes(engine: engine, links: links, stats: stats).register(in: routes)
+        StatsRoutes(engine: engine, stats: stats, registry: configuration.metrics).register(in: routes)
         routes.add("/healthz", [.get: { _, _ in
             guard await engine.store.isReachable() else {
                 throw APIError(.serviceUnavailable, "store-unreachable", "the database does not answer")
@@ -57,7 +66,7 @@ public enum PushcastServer {
         }])
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [PeerCloseWatcher()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [PeerCloseWatcher(stats: stats)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pushcast"),
             services: [engine],
             onServerRunning: { channel in

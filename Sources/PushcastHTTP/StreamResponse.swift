@@ -11,18 +11,23 @@ import ServiceLifecycle
 enum StreamResponse {
     static func make(
         engine: Engine, channels: Set<String>, delimiters: StreamDelimiters, headers extra: HTTPFields = [:],
-        quiet: Double? = nil, coalescing: Bool = false, connection: any Channel,
+        quiet: Double? = nil, coalescing: Bool = false, meter: TransportMeter, connection: any Channel,
         run: @escaping @Sendable (inout any ResponseBodyWriter, StreamSink) async throws -> Void
     ) -> Response {
         var headers: HTTPFields = [
             .contentType: delimiters.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no",
         ]
         headers.append(contentsOf: extra)
+        meter.answered.wrappingAdd(1, ordering: .relaxed)
         return Response(
             status: .ok,
             headers: headers,
             body: ResponseBody { writer in
-                guard let sink = engine.hub.register(channels, quiet: quiet, coalescing: coalescing) else { return try await writer.finish(nil) }
+                guard let sink = engine.hub.register(channels, quiet: quiet, coalescing: coalescing) else {
+                    return try await writer.finish(nil)
+                }
+                meter.open.wrappingAdd(1, ordering: .relaxed)
+                defer { meter.open.wrappingSubtract(1, ordering: .relaxed) }
                 sink.setCanceller { StreamRoutes.reset(connection) }
                 connection.closeFuture.whenComplete { _ in sink.offer(.shutdown) }
                 PeerCloseWatcher.whenClientCloses(connection) { sink.offer(.shutdown) }

@@ -15,6 +15,7 @@ struct StreamRoutes: Sendable {
     let engine: Engine
     let links: PublicURL
     let publishToken: String?
+    let stats: ServerStats
 
     static let longestPoll = 120
     static let defaultPoll = 30
@@ -43,10 +44,13 @@ struct StreamRoutes: Sendable {
         try checkCapacity()
         let engine = self.engine
         let links = self.links
-        return StreamResponse.make(engine: engine, channels: [id], delimiters: framing.delimiters, connection: context.channel) {
-            writer, sink in
-            try await ChannelStreamer(engine: engine, links: links, channel: id, since: since, framing: framing, sink: sink)
-                .run(&writer)
+        let meter = stats[sse ? .events : .stream]
+        return StreamResponse.make(
+            engine: engine, channels: [id], delimiters: framing.delimiters, meter: meter, connection: context.channel
+        ) { writer, sink in
+            try await ChannelStreamer(
+                engine: engine, links: links, channel: id, since: since, framing: framing, sink: sink, meter: meter
+            ).run(&writer)
         }
     }
 
@@ -57,7 +61,13 @@ struct StreamRoutes: Sendable {
         let timeout = try QueryValue.integer(request, "timeout", default: Self.defaultPoll, in: 0...Self.longestPoll)
         try checkCapacity()
         guard let sink = engine.hub.register([id], quiet: Double(timeout)) else { throw Self.busy }
-        defer { engine.hub.unregister(sink) }
+        let meter = stats[.poll]
+        meter.open.wrappingAdd(1, ordering: .relaxed)
+        defer {
+            meter.open.wrappingSubtract(1, ordering: .relaxed)
+            engine.hub.unregister(sink)
+        }
+        var published: ContinuousClock.Instant?
         var entries = try await engine.store.entries(channel: id, after: since, limit: ChannelRoutes.defaultPage)
         if entries.isEmpty, timeout > 0 {
             let event = await withGracefulShutdownHandler {
@@ -67,11 +77,15 @@ struct StreamRoutes: Sendable {
             } onGracefulShutdown: {
                 sink.offer(.shutdown)
             }
-            if case .entry = event {
+            if case .entry(let entry) = event {
+                published = entry.published
                 entries = try await engine.store.entries(channel: id, after: since, limit: ChannelRoutes.defaultPage)
             }
         }
-        guard !entries.isEmpty else { return Response(status: .noContent, headers: [.cacheControl: "no-store"]) }
+        guard !entries.isEmpty else {
+            meter.unchanged.wrappingAdd(1, ordering: .relaxed)
+            return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+        }
         let renderer = engine.hub.renderer
         var body = ByteBuffer(string: "{\"items\":[")
         for (index, entry) in entries.enumerated() {
@@ -81,6 +95,10 @@ struct StreamRoutes: Sendable {
         }
         let lastSeq = try await engine.store.channel(id)?.lastSeq ?? 0
         body.writeString("],\"lastSeq\":\(lastSeq)}")
+        meter.answered.wrappingAdd(1, ordering: .relaxed)
+        meter.sent(body.readableBytes)
+        meter.delivered(published: published, count: 1)
+        if entries.count > 1 { meter.delivered(published: nil, count: entries.count - 1) }
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: body))

@@ -13,6 +13,7 @@ struct SubscriberRoutes: Sendable {
     let views: LiveViews
     /// Seconds of silence after which the subscriber's live page is sent again.
     let liveHeartbeat: Double
+    let stats: ServerStats
 
     static let longestName = 100
 
@@ -99,12 +100,14 @@ struct SubscriberRoutes: Sendable {
         let framing = StreamFraming.multipart(format, boundary: StreamDelimiters.makeBoundary())
         let once = ["1", "true", "yes"].contains(request.uri.queryParameters["once"].map { $0.lowercased() } ?? "")
         let engine = self.engine
+        let meter = stats[.stream]
         return StreamResponse.make(
-            engine: engine, channels: Set(cursors.keys), delimiters: framing.delimiters, connection: context.channel
+            engine: engine, channels: Set(cursors.keys), delimiters: framing.delimiters, meter: meter, connection: context.channel
         ) { writer, sink in
             try await SubscriberStreamer(
-                engine: engine, subscriber: subscriber.id, cursors: cursors, once: once, framing: framing, sink: sink)
-                .run(&writer)
+                engine: engine, subscriber: subscriber.id, cursors: cursors, once: once, framing: framing, sink: sink,
+                meter: meter
+            ).run(&writer)
         }
     }
 
@@ -132,9 +135,9 @@ struct SubscriberRoutes: Sendable {
         let delimiters = StreamDelimiters.multipart(boundary: StreamDelimiters.makeBoundary())
         return StreamResponse.make(
             engine: engine, channels: Set(channels), delimiters: delimiters, headers: PageResponse.headers(policy: PageHTML.staticPolicy),
-            quiet: liveHeartbeat, coalescing: true, connection: context.channel
-        ) { writer, sink in
-            try await LiveStreamer(delimiters: delimiters, sink: sink, first: nil) {
+            quiet: liveHeartbeat, coalescing: true, meter: stats[.live], connection: context.channel
+        ) { [stats] writer, sink in
+            try await LiveStreamer(delimiters: delimiters, sink: sink, meter: stats[.live], first: nil) {
                 LiveStreamer.Frame(
                     part: LiveViews.part(LiveViews.pageHeader, SubscriberPageHTML.livePart(name: name, sections: await sections())))
             }.run(&writer)

@@ -20,9 +20,10 @@ struct SubscriberStreamer {
     let once: Bool
     let framing: StreamFraming
     let sink: StreamSink
+    let meter: TransportMeter
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
-        var session = StreamSession(delimiters: framing.delimiters, sink: sink)
+        var session = StreamSession(delimiters: framing.delimiters, sink: sink, meter: meter)
         var lastSent = cursors
         var unconfirmed: [String: Int64] = [:]
         let store = engine.store
@@ -95,7 +96,7 @@ struct SubscriberStreamer {
         _ session: inout StreamSession, _ writer: inout any ResponseBodyWriter
     ) async throws {
         guard entry.seq > lastSent[entry.channel] ?? 0 else { return }
-        try await session.send(framing.item(entry), to: &writer)
+        try await session.send(item: entry, as: framing.item(entry), to: &writer)
         try await confirm(&unconfirmed)
         lastSent[entry.channel] = entry.seq
         unconfirmed[entry.channel] = entry.seq

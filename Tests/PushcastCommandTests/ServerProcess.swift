@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -53,21 +52,19 @@ final class ServerProcess: Sendable {
         process.arguments = [
             "serve", "--port", String(port), "--channels", channels.path, "--db", database.path, "--check-interval", "3600",
         ] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        // Standard output goes to a file that is read back, not to a pipe with a readability
+        // handler: a dispatch source on a pipe whose descriptor is closed under it has crashed
+        // the test process (libdispatch, `_dispatch_event_loop_drain`).
+        let outputLog = folder.appendingPathComponent("server-\(UUID().uuidString.prefix(8)).out")
+        _ = FileManager.default.createFile(atPath: outputLog.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: outputLog)
         process.standardError = try FileHandle(forWritingTo: errorLog)
-        let ready = Mutex<String>("")
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            ready.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(30)
         var url: String?
         while url == nil {
-            let text = ready.withLock { $0 }
+            let text = (try? String(contentsOf: outputLog, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.contains(" at http://") }) {
                 url = line.components(separatedBy: " at ").last
             } else if !process.isRunning || Date() > deadline {

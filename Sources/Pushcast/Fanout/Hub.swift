@@ -11,6 +11,8 @@ public final class Hub: Sendable {
     private let streamCount = Atomic<Int>(0)
     private let versions = Mutex<[String: Int]>([:])
     private let rendering: Mutex<PartRenderer>
+    /// What happened to slow readers, for `/stats` and `/metrics`.
+    public let counters = HubCounters()
 
     public init(configuration: HubConfiguration) {
         self.configuration = configuration
@@ -42,7 +44,7 @@ public final class Hub: Sendable {
         }
         let sink = StreamSink(
             channels: channels, capacity: configuration.queueCapacity, quietInterval: quiet ?? configuration.heartbeat,
-            coalescing: coalescing)
+            coalescing: coalescing, counters: counters)
         sinks.withLock { table in
             for channel in channels { table[channel, default: [:]][ObjectIdentifier(sink)] = sink }
         }
@@ -65,7 +67,12 @@ public final class Hub: Sendable {
     public func publish(_ entries: [LogEntry]) {
         guard !entries.isEmpty else { return }
         let renderer = self.renderer
-        let rendered = entries.map { renderer.render($0) }
+        let now = ContinuousClock.now
+        let rendered = entries.map { entry in
+            var rendered = renderer.render(entry)
+            rendered.published = now
+            return rendered
+        }
         let byChannel = Dictionary(grouping: rendered, by: \.channel)
         bump(byChannel.keys)
         for (channel, channelEntries) in byChannel {
@@ -94,6 +101,11 @@ public final class Hub: Sendable {
     /// Ends every stream (server shutdown).
     public func shutdown() {
         for sink in allSinks() { sink.offer(.shutdown) }
+    }
+
+    /// Events waiting in every stream's queue now.
+    public func queuedEvents() -> Int {
+        allSinks().reduce(0) { $0 + $1.queueDepth }
     }
 
     /// Heartbeats, long-poll timeouts and stall cut-offs, for every stream at once.

@@ -38,7 +38,7 @@ public struct PartRenderer: Sendable {
             body: Data(Self.html(item).utf8))
         return RenderedEntry(
             channel: entry.channel, seq: entry.seq, json: ByteBuffer(bytes: json), parts: parts,
-            event: Self.event(id: entry.seq, name: "item", data: partJSON))
+            event: Self.event(id: entry.seq, name: "item", data: partJSON), published: nil)
     }
 
     /// A control part (`snapshot`, `gap`, `heartbeat`, `retired`) with a JSON body.

@@ -11,6 +11,8 @@ public struct RenderedEntry: Sendable {
     public let parts: [WireFormat: ByteBuffer]
     /// A Server-Sent Event: `id:`, `event: item`, `data:` and the blank line.
     public let event: ByteBuffer
+    /// When the hub published it; nil for an entry read back from the log (a replay).
+    public internal(set) var published: ContinuousClock.Instant?
 
     public func part(_ format: WireFormat) -> ByteBuffer {
         parts[format] ?? parts[.json] ?? ByteBuffer()

@@ -25,6 +25,7 @@ public final class StreamSink: Sendable {
     let quietInterval: Double
     /// Shows only the current state: a change already queued stands for any that follow.
     let coalescing: Bool
+    let counters: HubCounters
 
     private struct State {
         var queue: [Event] = []
@@ -37,12 +38,15 @@ public final class StreamSink: Sendable {
 
     private let state = Mutex(State())
 
-    init(channels: Set<String>, capacity: Int, quietInterval: Double, coalescing: Bool) {
+    init(channels: Set<String>, capacity: Int, quietInterval: Double, coalescing: Bool, counters: HubCounters) {
         self.channels = channels
         self.capacity = max(capacity, 1)
         self.quietInterval = quietInterval
         self.coalescing = coalescing
+        self.counters = counters
     }
+
+    var queueDepth: Int { state.withLock { $0.queue.count } }
 
     /// Hands an event to the stream without ever waiting.
     public func offer(_ event: Event) {
@@ -57,9 +61,11 @@ public final class StreamSink: Sendable {
                 state.queue = [event]
             case .entry, .changed, .heartbeat:
                 if coalescing, event.isChange, state.queue.contains(where: \.isChange) {
+                    counters.coalesced.wrappingAdd(1, ordering: .relaxed)
                     return nil
                 }
                 if state.queue.count >= capacity {
+                    counters.overflowed.wrappingAdd(1, ordering: .relaxed)
                     state.ended = true
                     state.queue = [.overflow]
                 } else {
@@ -132,7 +138,9 @@ public final class StreamSink: Sendable {
         }
         switch action {
         case .heartbeat(let waiter): waiter.resume(returning: .heartbeat)
-        case .cancel(let cancel): cancel()
+        case .cancel(let cancel):
+            counters.cutOff.wrappingAdd(1, ordering: .relaxed)
+            cancel()
         case .none: break
         }
     }

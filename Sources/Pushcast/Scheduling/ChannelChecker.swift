@@ -1,9 +1,11 @@
 import CDF
 import Foundation
 import Logging
+import Metrics
 
 /// One check of one channel: observe its items, let the store log what is new or updated
-/// (before anyone is told), and say when the channel is next due.
+/// (before anyone is told), and say when the channel is next due. Counts checks run and
+/// failed per channel (swift-metrics, `/metrics`).
 struct ChannelChecker: Sendable {
     let catalog: Catalog
     let store: Store
@@ -28,7 +30,12 @@ struct ChannelChecker: Sendable {
                     ])
             }
             hub.publish(appended)
+            Counter(label: "pushcast_checks_total", dimensions: [("channel", id), ("result", "ok")]).increment()
+            if !appended.isEmpty {
+                Counter(label: "pushcast_items_logged_total", dimensions: [("channel", id)]).increment(by: appended.count)
+            }
         } catch {
+            Counter(label: "pushcast_checks_total", dimensions: [("channel", id), ("result", "failed")]).increment()
             logger.error("check failed", metadata: ["channel": "\(id)", "error": "\(error)"])
             return Date().addingTimeInterval(60)
         }

@@ -1,6 +1,7 @@
 import CDF
 import Foundation
 import GRDB
+import Metrics
 
 /// The only place that remembers (DESIGN.md step 5): channels, the item log, what is known
 /// of each item, subscribers and their cursors, in one SQLite database in WAL mode.
@@ -39,9 +40,14 @@ public final class Store: Sendable {
         try await pool.read(body)
     }
 
+    /// A write transaction, its time recorded (`pushcast_store_write_seconds` in `/metrics`).
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.write(body)
+        let started = ContinuousClock.now
+        defer { Self.writeTimer.record(duration: ContinuousClock.now - started) }
+        return try await pool.write(body)
     }
+
+    private static let writeTimer = Metrics.Timer(label: "pushcast_store_write_seconds")
 
     // MARK: - Channels
 
@@ -61,7 +67,7 @@ public final class Store: Sendable {
     ) async throws {
         let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
         let manifestJSON = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try await pool.write { db in
+        try await write { db in
             if var record = try ChannelRecord.fetchOne(db, key: id) {
                 record.file = file
                 record.status = status
@@ -86,7 +92,7 @@ public final class Store: Sendable {
     public func record(_ observations: [ItemObservation], channel: String, now: Date = Date()) async throws
         -> [LogEntry]
     {
-        try await pool.write { db in
+        try await write { db in
             guard var record = try ChannelRecord.fetchOne(db, key: channel) else { return [] }
             let known = try ItemState.filter(Column("channel") == channel).fetchAll(db)
             var states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
@@ -161,7 +167,7 @@ public final class Store: Sendable {
     /// Returns how many were deleted. Sequence numbers are never reused.
     @discardableResult
     public func prune(keepItems: Int, keepSeconds: Double, now: Date = Date()) async throws -> Int {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     DELETE FROM itemLog

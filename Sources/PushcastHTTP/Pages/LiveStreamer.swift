@@ -15,13 +15,14 @@ struct LiveStreamer {
 
     let delimiters: StreamDelimiters
     let sink: StreamSink
+    let meter: TransportMeter
     /// The first part, when it is not the current state (a page resuming after a sequence).
     let first: ByteBuffer?
     /// The current state, rendered; nil when it cannot be had now.
     let current: @Sendable () async -> Frame?
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
-        var session = StreamSession(delimiters: delimiters, sink: sink)
+        var session = StreamSession(delimiters: delimiters, sink: sink, meter: meter)
         var opening = first.map { Frame(part: $0) }
         if opening == nil { opening = await current() }
         guard var frame = opening else { return }
@@ -31,7 +32,13 @@ struct LiveStreamer {
             let event = await sink.next()
             if let now = await current() { frame = now }
             switch event {
-            case .entry, .changed, .heartbeat:
+            case .entry(let entry) where !frame.final:
+                // The page now shows the entry (and any that came with it): one item delivered.
+                try await session.send(item: entry, as: frame.part, to: &writer)
+            case .entry:
+                try await session.send(frame.part, final: true, to: &writer)
+                return
+            case .changed, .heartbeat:
                 try await session.send(frame.part, final: frame.final, to: &writer)
                 if frame.final { return }
             case .retired:

@@ -1,12 +1,9 @@
 import Foundation
 import Hummingbird
 import Pushcast
-import Synchronization
 
 /// The current page, section and badge of each channel, rendered once per change however
 /// many streams show them (DESIGN.md step 6, for `/live`, `/badge` and subscribers' pages).
-/// A rendering is current while the hub's version of its channel is unchanged; the first
-/// stream to ask after a change renders, the others wait for the same rendering.
 final class LiveViews: Sendable {
     /// One channel's state, rendered for each way it is shown.
     struct Rendered: Sendable {
@@ -24,29 +21,17 @@ final class LiveViews: Sendable {
 
     let engine: Engine
     let links: PublicURL
-    private let cache = Mutex<[String: (version: Int, rendering: Task<Rendered?, Never>)]>([:])
+    private let cache: VersionedCache<Rendered>
 
     init(engine: Engine, links: PublicURL) {
         self.engine = engine
         self.links = links
+        cache = VersionedCache(hub: engine.hub)
     }
 
     /// The channel as it is now; nil when it is unknown or the store cannot be read.
     func current(_ channel: String) async -> Rendered? {
-        let version = engine.hub.version(of: channel)
-        let rendering = cache.withLock { table in
-            if let cached = table[channel], cached.version == version { return cached.rendering }
-            let rendering = Task { await self.render(channel) }
-            table[channel] = (version, rendering)
-            return rendering
-        }
-        guard let rendered = await rendering.value else {
-            cache.withLock { table in
-                if table[channel]?.version == version { table[channel] = nil }
-            }
-            return nil
-        }
-        return rendered
+        await cache.value(for: channel) { await self.render(channel) }
     }
 
     /// A page resuming after `since`: every item after it (up to a limit) as well as the

@@ -25,7 +25,7 @@ enum PageHTML {
     /// multipart page as its own document.
     static func document(
         title: String, policy: String, bodyClass: String, bodyAttributes: [(String, String)] = [], script: String? = nil,
-        body: [String]
+        refresh: Int? = nil, body: [String]
     ) -> String {
         var lines = [
             "<!doctype html>",
@@ -40,6 +40,7 @@ enum PageHTML {
             "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">",
         ]
         if let script { lines.append("<script src=\"/assets/\(script)\" defer></script>") }
+        if let refresh { lines.append("<meta http-equiv=\"refresh\" content=\"\(refresh)\">") }
         let attributes = bodyAttributes.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
         lines.append("</head>")
         lines.append("<body class=\"\(bodyClass)\"\(attributes)>")

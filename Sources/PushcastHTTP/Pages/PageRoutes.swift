@@ -7,6 +7,7 @@ import Pushcast
 struct PageRoutes: Sendable {
     let engine: Engine
     let views: LiveViews
+    let stats: ServerStats
     /// Seconds of silence after which a live page or badge is sent again (`--live-heartbeat`).
     let liveHeartbeat: Double
 
@@ -65,13 +66,14 @@ struct PageRoutes: Sendable {
             headers = PageResponse.headers(policy: PageHTML.staticPolicy)
         }
         let views = self.views
+        let meter = stats[badge ? .badge : .live]
         return StreamResponse.make(
             engine: engine, channels: [id], delimiters: delimiters, headers: headers, quiet: liveHeartbeat, coalescing: true,
-            connection: context.channel
+            meter: meter, connection: context.channel
         ) { writer, sink in
             var first: ByteBuffer?
             if let since { first = await views.resumePage(id, since: since) }
-            try await LiveStreamer(delimiters: delimiters, sink: sink, first: first) {
+            try await LiveStreamer(delimiters: delimiters, sink: sink, meter: meter, first: first) {
                 guard let rendered = await views.current(id) else { return nil }
                 return LiveStreamer.Frame(part: badge ? rendered.badge : rendered.page, final: rendered.view.status == .retired)
             }.run(&writer)

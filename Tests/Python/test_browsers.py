@@ -5,7 +5,7 @@ Firefox shows the top-level multipart live page; both browsers show the channel 
 each updating within 1 s of a file change; hostile titles never run. Screenshots go to
 .build/browser-tests/ so that a failure can be looked at.
 
-Run by `make test-browser` (which `make test` calls): python3 Tests/Browser/test_browsers.py
+Run by `make test-browser` (which `make test` calls): .venv/bin/python Tests/Python/test_browsers.py
 """
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ import threading
 import time
 import unittest
 from pathlib import Path
+from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browsers  # noqa: E402
-from server import PushcastServer  # noqa: E402
+from pushcast_server import PushcastServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("PUSHCAST_BINARY", ROOT / ".build" / "debug" / "pushcast"))
@@ -199,6 +200,19 @@ class BrowserTests(unittest.TestCase):
                 self.assertIsNone(browser.js(f"const w = {PAGE_WINDOW}; return w.pwned === undefined ? null : String(w.pwned)"))
                 self.assertEqual(browser.js("return document.querySelectorAll('img[src=\"x\"], svg[onload], script:not([src])').length"), 0)
                 self.assertTrue(browser.js("return document.body.textContent.includes('<script>window.pwned')"))
+
+    # Both: push versus pull, as the server measured it.
+    def test_stats_page_shows_push_beside_pull(self) -> None:
+        self.server.json("/channels/heads/items")  # some pull traffic of its own
+        urlopen(self.server.url + "/channels/heads/rss", timeout=10).read()
+        for browser in (self.firefox, self.chromium):
+            with self.subTest(browser=browser.name):
+                browser.get(self.server.url + "/stats.html")
+                browsers.wait_for(lambda: browser.js("return document.querySelectorAll('svg.chart').length") == 3, 10,
+                                  what=f"{browser.name}: stats charts")
+                self.assertTrue(browser.js("return document.body.textContent.includes('RSS feed (first poll)')"))
+                self.assertGreater(browser.js("return document.querySelectorAll('rect.bar-push').length"), 0)
+                browser.screenshot(SHOTS / f"{browser.name}-stats.png")
 
     # Both: the index, for people.
     def test_index_lists_the_channels(self) -> None:

@@ -11,7 +11,7 @@ and Firefox ESR (raw Marionette via marionette_driver, no geckodriver).
         b.quit()                        # kills browser, removes temp profile
 
 All temporary files (profiles, HOME/TMPDIR of the browsers, logs) live in a
-fresh directory under TMP_ROOT (default: ./tmp next to this file), which is
+fresh directory under TMP_ROOT (default: .build/browser-tests/tmp), which is
 removed by quit().  Python 3.11.
 """
 from __future__ import annotations
@@ -88,33 +88,45 @@ def _isolated_env(base: Path) -> dict[str, str]:
     return env
 
 
-def _kill_group(proc: subprocess.Popen | None, grace: float = 3.0) -> None:
-    """SIGTERM then SIGKILL the whole process group started with start_new_session."""
-    if proc is None:
-        return
-    try:
-        pgid = os.getpgid(proc.pid)
-    except ProcessLookupError:
-        pgid = None
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+def _kill_group(proc: subprocess.Popen | None, pgid: int | None, grace: float = 3.0) -> None:
+    """SIGTERM, then SIGKILL, the process group `pgid` (the leader was started
+    with start_new_session=True, so pgid == proc.pid and every browser child
+    process is in it), and reap the leader.  Safe to call repeatedly."""
+    def signal_group(sig):
         try:
             if pgid is not None:
                 os.killpg(pgid, sig)
-            else:
+            elif proc is not None and proc.poll() is None:
                 proc.send_signal(sig)
         except (ProcessLookupError, PermissionError):
             pass
+
+    signal_group(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if proc is not None:
+            proc.poll()  # reap leader if it died
+        if not _group_alive(pgid) and (proc is None or proc.returncode is not None):
+            return
+        time.sleep(0.05)
+    signal_group(signal.SIGKILL)
+    if proc is not None:
         try:
-            proc.wait(timeout=wait)
+            proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            continue
-        # leader is gone; make sure no stragglers (content processes) remain
-        if pgid is not None:
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        return
+            pass
+
+
+def _group_alive(pgid: int | None) -> bool:
+    if pgid is None:
+        return False
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
 
 
 class _Base:
@@ -146,23 +158,25 @@ class _Base:
         new document, is there.  This never waits for the load event, so it is
         safe for endless responses.
         """
-        token = None
-        if commit_timeout:
+        if not commit_timeout:
+            self._navigate(url)
+            return
+        # chromedriver blocks execute_script while a navigation is still pending
+        # (until the *script* timeout), so bound every js call here by commit_timeout.
+        saved = self._set_script_timeout(min(commit_timeout, 1.0))
+        try:
             token = f"bp{time.monotonic_ns()}"
-            try:
+            try:  # a trivial script in a committed document takes milliseconds
                 self.js("window.__bp_nav = arguments[0]; return 1", token)
             except Exception:
-                token = None  # e.g. no document yet; just navigate
-        self._navigate(url)
-        if token:
-            # chromedriver blocks execute_script while a navigation is pending
-            # (until the *script* timeout), so bound each poll by commit_timeout.
-            saved = self._set_script_timeout(commit_timeout)
-            try:
+                token = None  # previous navigation still pending: cannot tag, just navigate
+            self._navigate(url)
+            if token:
+                self._set_script_timeout(commit_timeout)
                 wait_for(lambda: self.js("return window.__bp_nav !== arguments[0]", token),
                          commit_timeout, what=f"{self.name}: new document for {url}")
-            finally:
-                self._set_script_timeout(saved)
+        finally:
+            self._set_script_timeout(saved)
 
     def _set_script_timeout(self, seconds: float) -> float:
         """Set the WebDriver script timeout, return the previous value."""
@@ -186,6 +200,7 @@ class ChromiumBrowser(_Base):
         os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager go online
         self.driver = None
         self.service = None
+        self._pgid: int | None = None
         t0 = time.monotonic()
         self.tmpdir = _make_tmpdir("chromium-")
         try:
@@ -200,8 +215,15 @@ class ChromiumBrowser(_Base):
                 opts.add_argument(a)
             opts.page_load_strategy = "none"
             self.service = Service(CHROMEDRIVER, env=env,
-                                   log_output=str(self.tmpdir / "chromedriver.log"))
-            self.driver = webdriver.Chrome(service=self.service, options=opts)
+                                   log_output=str(self.tmpdir / "chromedriver.log"),
+                                   # own process group: chromium inherits it, so quit()
+                                   # can kill everything even if chromedriver died first
+                                   popen_kw={"start_new_session": True})
+            try:
+                self.driver = webdriver.Chrome(service=self.service, options=opts)
+            finally:
+                proc = getattr(self.service, "process", None)
+                self._pgid = proc.pid if proc is not None else None
             self.driver.set_page_load_timeout(timeout)
             self._script_timeout = timeout
             self.driver.set_script_timeout(timeout)
@@ -239,13 +261,8 @@ class ChromiumBrowser(_Base):
         except Exception:
             pass
         finally:
-            # if driver.quit() failed, make sure chromedriver (+ its children) die
-            proc = getattr(self.service, "process", None)
-            if proc is not None and proc.poll() is None:
-                try:
-                    proc.kill()
-                except Exception:
-                    pass
+            # whatever happened above: chromedriver + chromium (same group) must die
+            _kill_group(getattr(self.service, "process", None), self._pgid, grace=2.0)
             self._rm_tmp()
 
 
@@ -317,19 +334,14 @@ class FirefoxBrowser(_Base):
 
             def port_ready():
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"firefox exited early with code {self.proc.returncode}; "
-                                       f"see {self.tmpdir / 'firefox.log'}")
+                    return -1  # exited: stop polling at once
                 txt = port_file.read_text().strip() if port_file.exists() else ""
-                return int(txt) if txt.isdigit() else None
+                return int(txt) if txt.isdigit() and int(txt) > 0 else None
 
-            try:
-                port = wait_for(port_ready, startup_timeout, 0.05, what="firefox MarionetteActivePort")
-            except WaitTimeout as e:
-                # surface an early exit instead of a plain timeout
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"firefox exited ({self.proc.returncode}): "
-                                       + self._tail_log()) from e
-                raise
+            port = wait_for(port_ready, startup_timeout, 0.05, what="firefox MarionetteActivePort")
+            if port == -1:
+                raise RuntimeError(f"firefox exited during startup with code "
+                                   f"{self.proc.returncode}; log tail: {self._tail_log()!r}")
             # bin=None: marionette_driver only connects, we own the process.
             self.client = Marionette(host="127.0.0.1", port=port,
                                      socket_timeout=socket_timeout,
@@ -398,10 +410,10 @@ class FirefoxBrowser(_Base):
             finally:
                 if self.proc is not None:
                     try:
-                        self.proc.wait(timeout=3)
+                        self.proc.wait(timeout=3)  # after Marionette:Quit it exits by itself
                     except subprocess.TimeoutExpired:
                         pass
-                    _kill_group(self.proc)
+                    _kill_group(self.proc, self.proc.pid)  # content procs / hung browser
                 try:
                     self._log.close()
                 except Exception:
