@@ -5,7 +5,7 @@ BROWSER_PACKAGES := chromium chromium-driver firefox-esr fonts-dejavu-core
 VENV := .venv
 CHANNELS ?= channels
 
-.PHONY: all deps python-deps build release run test test-browser test-feeds latency compare clean
+.PHONY: all deps python-deps build release run test test-browser test-feeds latency compare fuzz clean
 
 all: build
 
@@ -64,5 +64,17 @@ latency: release
 compare: release
 	Benchmarks/compare_demo.sh
 
+# The CDF parser under libFuzzer with AddressSanitizer, for FUZZ_SECONDS (default 5 minutes),
+# seeded with channels/ and ../shared/corpus/cdf; its corpus and any crash (findings/)
+# stay in .build-fuzz/. `.build-fuzz/debug/cdf-fuzz FILE…` replays inputs.
+FUZZ_SECONDS ?= 300
+FUZZ := .build-fuzz
+fuzz: deps
+	$(SWIFT) build -c debug --product cdf-fuzz --scratch-path $(FUZZ) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	@mkdir -p $(FUZZ)/corpus $(FUZZ)/seeds $(FUZZ)/findings
+	@cp channels/*.cdf $(FUZZ)/seeds/ && { cp ../shared/corpus/cdf/*.cdf $(FUZZ)/seeds/ 2>/dev/null || true; }
+	$(FUZZ)/debug/cdf-fuzz $(FUZZ)/corpus $(FUZZ)/seeds -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	  -dict=Sources/CDFFuzz/cdf.dict -artifact_prefix=$(FUZZ)/findings/ -print_final_stats=1
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "pushcast", targets: ["PushcastCommand"]),
+        .executable(name: "cdf-fuzz", targets: ["CDFFuzz"]),
         .library(name: "CDF", targets: ["CDF"]),
     ],
     dependencies: [
@@ -47,6 +48,7 @@ let package = Package(
             dependencies: [
                 "Pushcast",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -56,6 +58,11 @@ let package = Package(
             resources: [.embedInCode("Assets")]
         ),
         .target(name: "CTerminal"),
+        // The CDF parser under libFuzzer (`make fuzz`); built plain, it replays the files it is given.
+        .executableTarget(
+            name: "CDFFuzz", dependencies: ["CDF"], exclude: ["cdf.dict"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
         .target(
             name: "PushcastClient",
             dependencies: [

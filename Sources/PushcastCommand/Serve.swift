@@ -56,6 +56,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds of silence after which a live page or badge is sent again.")
     var liveHeartbeat = EnvironmentDefault.number("PUSHCAST_LIVE_HEARTBEAT", 60.0)
 
+    @Option(help: "Seconds a connection may be idle, or take to send a request's headers.")
+    var idleTimeout = EnvironmentDefault.number("PUSHCAST_IDLE_TIMEOUT", 30.0)
+
     @Option(help: "Seconds a write to a stream may be stuck before its reader is cut off.")
     var writeTimeout = EnvironmentDefault.number("PUSHCAST_WRITE_TIMEOUT", HubConfiguration().writeTimeout)
 
@@ -83,7 +86,7 @@ struct Serve: AsyncParsableCommand {
         let badNumbers = EnvironmentDefault.invalid(
             [
                 "PUSHCAST_CHECK_INTERVAL", "PUSHCAST_FETCH_TIMEOUT", "PUSHCAST_RETAIN_DAYS", "PUSHCAST_HEARTBEAT",
-                "PUSHCAST_LIVE_HEARTBEAT", "PUSHCAST_WRITE_TIMEOUT",
+                "PUSHCAST_LIVE_HEARTBEAT", "PUSHCAST_WRITE_TIMEOUT", "PUSHCAST_IDLE_TIMEOUT",
             ],
             as: Double.self)
         guard badIntegers.isEmpty, badNumbers.isEmpty else {
@@ -91,7 +94,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard checkInterval >= 1, fetchTimeout > 0, retainItems >= 0, retainDays >= 0, maxManifestBytes > 0,
-            maxStoredContent >= 0, heartbeat > 0, liveHeartbeat > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0, initialItems >= 0
+            maxStoredContent >= 0, heartbeat > 0, liveHeartbeat > 0, idleTimeout > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0, initialItems >= 0
         else { throw ValidationError("Intervals, timeouts and limits must be positive.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
     }
@@ -126,7 +129,7 @@ struct Serve: AsyncParsableCommand {
             engine: engine, configuration: ServerConfiguration(
                 host: host, port: port, publicURL: publicURL ?? EnvironmentDefault.optional("PUSHCAST_PUBLIC_URL"),
                 publishToken: publishToken ?? EnvironmentDefault.optional("PUSHCAST_PUBLISH_TOKEN"),
-                initialItems: initialItems, liveHeartbeat: liveHeartbeat, metrics: metrics),
+                initialItems: initialItems, liveHeartbeat: liveHeartbeat, metrics: metrics, idleTimeout: idleTimeout),
             logger: logger,
             onReady: { url in
                 FileHandle.standardOutput.write(Data("pushcast: serving \(channels)/ at \(url)\n".utf8))

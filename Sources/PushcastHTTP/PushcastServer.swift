@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Prometheus
 import Pushcast
@@ -17,10 +18,13 @@ public struct ServerConfiguration: Sendable {
     public var liveHeartbeat: Double
     /// Where the process bootstrapped swift-metrics to, for `/metrics`.
     public var metrics: PrometheusCollectorRegistry?
+    /// Seconds a connection may sit without a request, or take to send one's headers
+    /// (slowloris); a response being written, a stream included, is never cut by it.
+    public var idleTimeout: Double
 
     public init(
         host: String, port: Int, publicURL: String?, publishToken: String? = nil, initialItems: Int = 10,
-        liveHeartbeat: Double = 60, metrics: PrometheusCollectorRegistry? = nil
+        liveHeartbeat: Double = 60, metrics: PrometheusCollectorRegistry? = nil, idleTimeout: Double = 30
     ) {
         self.host = host
         self.port = port
@@ -29,7 +33,13 @@ public struct ServerConfiguration: Sendable {
         self.initialItems = initialItems
         self.liveHeartbeat = liveHeartbeat
         self.metrics = metrics
+        self.idleTimeout = idleTimeout
     }
+
+    /// Request heads larger than these are refused before any handler runs (SPEC §3: bad
+    /// input is never a 5xx).
+    static let decoderLimits = HTTP1Channel.Configuration.DecoderConfiguration(
+        maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 64 << 10, maxHeaderFieldCount: 100)
 }
 
 /// The HTTP side of Pushcast (SPEC §3) on Hummingbird, with the engine as one of its
@@ -66,7 +76,11 @@ public enum PushcastServer {
         }])
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [PeerCloseWatcher(stats: stats)])),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [PeerCloseWatcher(stats: stats)],
+                    idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
+                    httpDecoderConfiguration: ServerConfiguration.decoderLimits)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pushcast"),
             services: [engine],
             onServerRunning: { channel in

@@ -36,7 +36,14 @@ struct SubscriberRoutes: Sendable {
 
     private func create(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: 4096)
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: 4096)
+        } catch let error as HTTPResponseError {
+            throw error  // 413 past the limit
+        } catch {
+            throw APIError(.badRequest, "bad-body", "the request body could not be read (\(error))")
+        }
         guard let decoded = try? JSONDecoder().decode(NewSubscriber.self, from: Data(buffer: body)) else {
             throw APIError(.badRequest, "bad-body", "send JSON: {\"name\": \"…\"}")
         }

@@ -166,11 +166,15 @@ final class ServerProcess: Sendable {
     // MARK: - Files
 
     func write(_ text: String, to relativePath: String) throws {
+        try write(bytes: Array(text.utf8), to: relativePath)
+    }
+
+    func write(bytes: [UInt8], to relativePath: String) throws {
         let url = channels.appendingPathComponent(relativePath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // Written beside and renamed into place, as editors and publishing tools do.
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        try Data(text.utf8).write(to: temporary)
+        try Data(bytes).write(to: temporary)
         _ = rename(temporary.path, url.path)
     }
 
