@@ -2,10 +2,11 @@
 SWIFT ?= swift
 DEB_PACKAGES := libxml2-dev libsqlite3-dev pkg-config tmux
 BROWSER_PACKAGES := chromium chromium-driver firefox-esr fonts-dejavu-core
+BENCH_PACKAGES := nginx libnginx-mod-nchan gcc
 VENV := .venv
 CHANNELS ?= channels
 
-.PHONY: all deps python-deps build release run test test-browser test-feeds latency compare fuzz clean
+.PHONY: all deps python-deps build release run test test-browser test-feeds latency compare bench fuzz clean
 
 all: build
 
@@ -63,6 +64,12 @@ latency: release
 # Push versus pull on a fresh release server (see Benchmarks/compare_demo.sh, docs/PULL.md).
 compare: release
 	Benchmarks/compare_demo.sh
+
+# Every benchmark (fan-out beside nginx + nchan, push versus pull, rename latency) on the
+# release build; rewrites BENCHMARKS.md. Never part of `make test`.
+bench: release
+	$(call apt_install,$(BENCH_PACKAGES))
+	Benchmarks/bench.sh
 
 # The CDF parser under libFuzzer with AddressSanitizer, for FUZZ_SECONDS (default 5 minutes),
 # seeded with channels/ and ../shared/corpus/cdf; its corpus and any crash (findings/)

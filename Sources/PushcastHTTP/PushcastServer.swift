@@ -81,7 +81,10 @@ public enum PushcastServer {
                     additionalChannelHandlers: [PeerCloseWatcher(stats: stats)],
                     idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
                     httpDecoderConfiguration: ServerConfiguration.decoderLimits)),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pushcast"),
+            // A deep accept queue: thousands of readers reconnecting at once (a restart) are
+            // accepted, not left to retry their SYNs a second later.
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "Pushcast", backlog: 4096),
             services: [engine],
             onServerRunning: { channel in
                 links.bound(host: configuration.host, port: channel.localAddress?.port ?? configuration.port)

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Fan-out benchmark (issue 8): Pushcast and nginx + nchan, side by side, on loopback.
+
+For each reader count, for each server in turn (alternating, fresh each time):
+  1. start it on a free port (Pushcast: the release binary on a scratch channels/ folder and
+     database; nchan: Debian's nginx with libnginx-mod-nchan and a generated config);
+  2. connect N multipart readers (fanout_client.c: one epoll loop per process, raw sockets)
+     spread over several processes, and read the server's resident memory before and after;
+  3. publish M items at a fixed rate by the real path (Pushcast: a manifest rewrite in
+     channels/, renamed into place; nchan: a POST to its publisher location), each carrying
+     its send time ("sent@<ns>;"), and read the server's CPU time before and after;
+  4. collect every (reader, item) delay and the load generator's own CPU.
+
+Prints one row per server and reader count, and writes them into BENCHMARKS.md.
+
+  python3 Benchmarks/fanout.py [--readers 1000 10000] [--items 40] [--rate 4]
+"""
+from __future__ import annotations
+
+import argparse
+import array
+import os
+import platform
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PUSHCAST = ROOT / ".build" / "release" / "pushcast"
+CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
+NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
+PER_PROCESS = 5000  # readers per client process
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def raise_fd_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def resident_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+@dataclass
+class Row:
+    server: str
+    readers: int
+    connected: int
+    connect_ms: float
+    delivered: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    kib_per_stream: float
+    server_cpu_ms_per_item: float
+    client_cpu_ms: float
+    items: int
+
+
+class Pushcast:
+    name = "Pushcast"
+
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.channels = scratch / "channels"
+        self.channels.mkdir()
+        self.port = free_port()
+        self.count = 0
+        self.titles: dict[int, str] = {}
+        self.publish_item("warm-up")  # the channel exists before readers come
+        self.process = subprocess.Popen(
+            [str(PUSHCAST), "serve", "--channels", str(self.channels), "--db", str(scratch / "db.sqlite"),
+             "--port", str(self.port), "--log-level", "warning", "--max-streams", "100000"],
+            stdout=subprocess.PIPE, stderr=open(scratch / "serve.err", "wb"))
+        line = self.process.stdout.readline().decode()
+        if " at http" not in line:
+            raise RuntimeError(f"pushcast did not start: {line!r} {(scratch / 'serve.err').read_text()[-2000:]}")
+        self.wait_logged(1)
+        self.path = f"/channels/bench/stream?since={self.count}"
+        self.header = ""
+        self.pids = [self.process.pid]
+
+    def wait_logged(self, count: int) -> None:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/channels/bench/items?since=0&limit=1", timeout=5) as r:
+                if b'"lastSeq":%d' % count in r.read():
+                    return
+            time.sleep(0.02)
+        raise RuntimeError("the warm-up item was not logged")
+
+    def publish_item(self, title: str) -> None:
+        self.count += 1
+        (self.channels / "bench").mkdir(exist_ok=True)
+        (self.channels / "bench" / f"{self.count}.html").write_text(f"<p>{self.count}</p>")
+        self.titles[self.count] = title
+        items = "".join(
+            f'<ITEM HREF="bench/{n}.html" PRECACHE="NO"><TITLE>{self.titles[n]}</TITLE></ITEM>'
+            for n in range(1, self.count + 1))
+        temporary = self.channels / ".bench.cdf.tmp"
+        temporary.write_text(f'<?xml version="1.0"?>\n<CHANNEL><TITLE>Bench</TITLE>{items}</CHANNEL>\n')
+        os.replace(temporary, self.channels / "bench.cdf")
+
+    def publish(self) -> None:
+        self.publish_item(f"sent@{time.time_ns()};")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class Nchan:
+    name = "nginx + nchan"
+
+    def __init__(self, scratch: Path) -> None:
+        self.port = free_port()
+        for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (scratch / folder).mkdir()
+        os.chmod(scratch, 0o755)
+        config = scratch / "nginx.conf"
+        config.write_text(f"""
+load_module {NCHAN_MODULE};
+worker_processes auto;
+worker_rlimit_nofile 20000;
+error_log {scratch}/error.log warn;
+pid {scratch}/nginx.pid;
+events {{ worker_connections 16000; use epoll; multi_accept on; }}
+http {{
+  access_log off;
+  client_body_temp_path {scratch}/body;
+  proxy_temp_path {scratch}/proxy;
+  fastcgi_temp_path {scratch}/fastcgi;
+  uwsgi_temp_path {scratch}/uwsgi;
+  scgi_temp_path {scratch}/scgi;
+  server {{
+    listen 127.0.0.1:{self.port} backlog=4096;
+    location = /sub {{ nchan_subscriber multipart-mixed; nchan_channel_id bench; }}
+    location = /pub {{ nchan_publisher; nchan_channel_id bench; }}
+  }}
+}}
+""")
+        self.process = subprocess.Popen(
+            ["nginx", "-p", str(scratch), "-c", str(config), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=open(scratch / "nginx.err", "wb"))
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.path = "/sub"
+        self.header = "Accept: multipart/mixed"
+        self.pids = [self.process.pid] + children(self.process.pid)
+
+    def publish(self) -> None:
+        body = f"sent@{time.time_ns()};".encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/pub", data=body, method="POST")
+        urllib.request.urlopen(request, timeout=5).read()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def run(server_class, readers: int, items: int, rate: float, client: Path) -> Row:
+    scratch = Path(tempfile.mkdtemp(prefix="fanout-"))
+    server = server_class(scratch)
+    try:
+        time.sleep(0.5)
+        before = resident_kib(server.pids)
+        seconds = items / rate + 5
+        processes = []
+        for index in range((readers + PER_PROCESS - 1) // PER_PROCESS):
+            count = min(PER_PROCESS, readers - index * PER_PROCESS)
+            env = dict(os.environ, FANOUT_DELAYS=str(scratch / f"delays-{index}"))
+            processes.append(subprocess.Popen(
+                [str(client), "127.0.0.1", str(server.port), server.path, str(count), str(seconds), server.header],
+                stdout=subprocess.PIPE, text=True, env=env))
+        connected, connect_ms = 0, 0.0
+        for process in processes:
+            line = process.stdout.readline().split()
+            if not line or line[0] != "connected":
+                raise RuntimeError(f"a client failed to connect: {line}")
+            connected += int(line[1])
+            connect_ms = max(connect_ms, float(line[2]))
+        time.sleep(1)
+        after = resident_kib(server.pids)
+        cpu_before = cpu_seconds(server.pids)
+        for _ in range(items):
+            started = time.time()
+            server.publish()
+            time.sleep(max(0.0, 1 / rate - (time.time() - started)))
+        client_cpu = 0
+        for index, process in enumerate(processes):
+            output = process.communicate(timeout=seconds + 60)[0].split("\n")
+            result = next(line.split() for line in output if line.startswith("result "))
+            client_cpu += int(result[6]) + int(result[7])
+        cpu_after = cpu_seconds(server.pids)
+        delays = array.array("Q")
+        for index in range(len(processes)):
+            path = scratch / f"delays-{index}"
+            delays.frombytes(path.read_bytes())
+        ordered = sorted(delays)
+        pick = lambda fraction: ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] / 1000 if ordered else float("nan")  # noqa: E731
+        return Row(
+            server=server.name, readers=readers, connected=connected, connect_ms=connect_ms,
+            delivered=len(ordered) / (readers * items), p50_ms=pick(0.5), p99_ms=pick(0.99),
+            max_ms=ordered[-1] / 1000 if ordered else float("nan"),
+            kib_per_stream=(after - before) / max(connected, 1),
+            server_cpu_ms_per_item=(cpu_after - cpu_before) * 1000 / items, client_cpu_ms=client_cpu, items=items)
+    finally:
+        server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| server | readers | connected | connect | delivered | p50 | p99 | max | memory per stream | server CPU per item | client CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.server} | {r.readers:,} | {r.connected:,} | {r.connect_ms / 1000:.1f} s | {r.delivered * 100:.1f} % "
+            f"| {r.p50_ms:.1f} ms | {r.p99_ms:.1f} ms | {r.max_ms:.1f} ms | {r.kib_per_stream:.1f} KiB "
+            f"| {r.server_cpu_ms_per_item:.1f} ms | {r.client_cpu_ms / 1000:.1f} s |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--items", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=4.0, help="items per second")
+    parser.add_argument("--only", choices=["pushcast", "nchan"], help="run one server only")
+    parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
+    arguments = parser.parse_args()
+    if not PUSHCAST.exists():
+        sys.exit(f"no {PUSHCAST}: make release first")
+    limit = raise_fd_limit()
+    client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
+    subprocess.run(["cc", "-O2", "-o", str(client), str(CLIENT_SOURCE)], check=True)
+    servers = {"pushcast": Pushcast, "nchan": Nchan}
+    chosen = [servers[arguments.only]] if arguments.only else [Pushcast, Nchan]
+    rows = []
+    for readers in arguments.readers:
+        for server_class in chosen:
+            print(f"{server_class.name}: {readers:,} readers …", file=sys.stderr, flush=True)
+            row = run(server_class, readers, arguments.items, arguments.rate, client)
+            rows.append(row)
+            print(table([row]).splitlines()[-1], file=sys.stderr, flush=True)
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    header = (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {time.strftime('%Y-%m-%d', time.gmtime())}; "
+              f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}")
+    text = header + "\n\n" + table(rows) + "\n"
+    print(text)
+    if arguments.output:
+        arguments.output.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

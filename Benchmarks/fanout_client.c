@@ -1,0 +1,184 @@
+/*
+ * fanout_client: many cheap stream readers for the fan-out benchmark (make bench).
+ *
+ *   fanout_client HOST PORT PATH CONNECTIONS SECONDS [HEADER]
+ *
+ * Opens CONNECTIONS sockets to HOST:PORT, sends "GET PATH" on each (plus an optional extra
+ * header line), and reads them all from one epoll loop for SECONDS after the last one is
+ * connected. Every item a publisher sends carries "sent@<unix nanoseconds>;": each time a
+ * reader sees one, the delay from that time to now is recorded. Prints, on stdout:
+ *   connected <n> <milliseconds to connect them all and get their response heads>
+ * when all are connected (a driver waits for that line before publishing); at the end,
+ * "item <sent ns> <readers>" per distinct item (so the driver can count deliveries) and
+ *   result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed>
+ * With FANOUT_DELAYS=FILE, every (reader, item) delay is also written there, in
+ * microseconds, as native 64-bit integers, so that several processes' delays can be merged.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MARK "sent@"
+#define CARRY 40
+
+struct reader {
+    int fd;
+    int headed;           /* the response head has arrived */
+    size_t carry_len;     /* bytes kept from the end of the last read */
+    char carry[CARRY];
+};
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t *delays; static size_t delay_count, delay_cap;
+static uint64_t items[4096]; static unsigned item_readers[4096]; static size_t item_count;
+
+static void record(uint64_t sent, uint64_t now) {
+    if (delay_count == delay_cap) {
+        delay_cap = delay_cap ? delay_cap * 2 : 1 << 16;
+        delays = realloc(delays, delay_cap * sizeof *delays);
+        if (!delays) { perror("realloc"); exit(1); }
+    }
+    delays[delay_count++] = now > sent ? (now - sent) / 1000 : 0;
+    for (size_t i = 0; i < item_count; i++) {
+        if (items[i] == sent) { item_readers[i]++; return; }
+    }
+    if (item_count < 4096) { items[item_count] = sent; item_readers[item_count++] = 1; }
+}
+
+/* Scans carry + fresh bytes for markers; keeps the tail as the next carry. */
+static void scan(struct reader *r, const char *data, size_t len, uint64_t now) {
+    static char joined[CARRY + 65536];
+    memcpy(joined, r->carry, r->carry_len);
+    memcpy(joined + r->carry_len, data, len);
+    size_t total = r->carry_len + len;
+    size_t consumed = 0;
+    const char *at = joined;
+    while ((at = memmem(at, total - (size_t)(at - joined), MARK, sizeof MARK - 1)) != NULL) {
+        const char *digits = at + sizeof MARK - 1;
+        const char *end = memchr(digits, ';', total - (size_t)(digits - joined));
+        if (!end) break; /* the rest comes with the next read */
+        record(strtoull(digits, NULL, 10), now);
+        at = end + 1;
+        consumed = (size_t)(at - joined);
+    }
+    size_t keep = total - consumed;
+    if (keep > CARRY) keep = CARRY;
+    memmove(r->carry, joined + total - keep, keep);
+    r->carry_len = keep;
+}
+
+static int compare(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 6) {
+        fprintf(stderr, "usage: %s HOST PORT PATH CONNECTIONS SECONDS [HEADER]\n", argv[0]);
+        return 2;
+    }
+    const char *host = argv[1];
+    int port = atoi(argv[2]);
+    const char *path = argv[3];
+    int count = atoi(argv[4]);
+    double seconds = atof(argv[5]);
+    const char *extra = argc > 6 ? argv[6] : "";
+    char request[1024];
+    snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: %s\r\n%s%s\r\n", path, host, extra, *extra ? "\r\n" : "");
+
+    int epoll = epoll_create1(0);
+    struct reader *readers = calloc((size_t)count, sizeof *readers);
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, host, &address.sin_addr);
+    uint64_t started = now_ns();
+    int failed = 0;
+    for (int i = 0; i < count; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+            failed++;
+            if (fd >= 0) close(fd);
+            readers[i].fd = -1;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (write(fd, request, strlen(request)) < 0) { failed++; close(fd); readers[i].fd = -1; continue; }
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+        readers[i].fd = fd;
+        struct epoll_event event = {.events = EPOLLIN, .data.ptr = &readers[i]};
+        epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+    }
+    static char buffer[65536];
+    struct epoll_event events[512];
+    int headed = 0, live = count - failed;
+    uint64_t deadline = 0;
+    for (;;) {
+        uint64_t now = now_ns();
+        if (deadline && now >= deadline) break;
+        if (!deadline && now - started > 120ull * 1000000000ull) break; /* never connected: give up */
+        int ready = epoll_wait(epoll, events, 512, 100);
+        now = now_ns();
+        for (int e = 0; e < ready; e++) {
+            struct reader *r = events[e].data.ptr;
+            for (;;) {
+                ssize_t n = read(r->fd, buffer, sizeof buffer);
+                if (n > 0) {
+                    if (!r->headed && memmem(buffer, (size_t)n, "\r\n\r\n", 4)) {
+                        r->headed = 1;
+                        if (++headed == live) {
+                            printf("connected %d %.1f\n", headed, (double)(now - started) / 1e6);
+                            fflush(stdout);
+                            deadline = now + (uint64_t)(seconds * 1e9);
+                        }
+                    }
+                    scan(r, buffer, (size_t)n, now);
+                    continue;
+                }
+                if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+                    epoll_ctl(epoll, EPOLL_CTL_DEL, r->fd, NULL);
+                    close(r->fd);
+                    r->fd = -1;
+                    failed++;
+                }
+                break;
+            }
+        }
+    }
+    if (!deadline) {
+        printf("connected %d %.1f\n", headed, (double)(now_ns() - started) / 1e6);
+    }
+    qsort(delays, delay_count, sizeof *delays, compare);
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    uint64_t p50 = delay_count ? delays[delay_count / 2] : 0;
+    uint64_t p99 = delay_count ? delays[(delay_count * 99) / 100] : 0;
+    uint64_t max = delay_count ? delays[delay_count - 1] : 0;
+    const char *dump = getenv("FANOUT_DELAYS");
+    if (dump) {
+        FILE *file = fopen(dump, "wb");
+        if (!file || fwrite(delays, sizeof *delays, delay_count, file) != delay_count) perror(dump);
+        if (file) fclose(file);
+    }
+    for (size_t i = 0; i < item_count; i++) printf("item %llu %u\n", (unsigned long long)items[i], item_readers[i]);
+    printf("result %d %zu %llu %llu %llu %ld %ld %d\n", count, delay_count, (unsigned long long)p50, (unsigned long long)p99,
+           (unsigned long long)max, usage.ru_utime.tv_sec * 1000 + usage.ru_utime.tv_usec / 1000,
+           usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000, failed);
+    return 0;
+}
