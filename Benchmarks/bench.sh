@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "fan-out (a few minutes) …" >&2
-python3 Benchmarks/fanout.py --readers 1000 10000 --output "$out/fanout.md"
+python3 Benchmarks/fanout.py --readers 1000 10000 --idle --output "$out/fanout.md"
 echo "push versus pull, 1 s polls …" >&2
 DURATION=30 Benchmarks/compare_demo.sh --pollers 10 --poll-interval 1 > "$out/pull1.txt"
 echo "push versus pull, 5 s polls …" >&2
@@ -33,7 +33,9 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "committing the item (about 11 ms, see below). nchan's are a POST to its publisher"
   echo "location. Memory per stream is the server's resident memory after the readers"
   echo "connected, less before, over the readers. Server CPU is per item fanned out to all"
-  echo "readers. Client CPU is the load generator's own CPU for the whole run."
+  echo "readers. Client CPU is the load generator's own CPU for the whole run. The row"
+  echo "\"Pushcast, idle connections\" holds the same number of connections after one"
+  echo "\`GET /healthz\` each, without a stream: what a bare HTTP/1.1 connection costs the server."
   echo
   cat "$out/fanout.md"
   echo

@@ -92,6 +92,7 @@ class Row:
 
 class Pushcast:
     name = "Pushcast"
+    publishes = True
 
     def __init__(self, scratch: Path) -> None:
         self.scratch = scratch
@@ -145,8 +146,21 @@ class Pushcast:
             self.process.kill()
 
 
+class PushcastIdle(Pushcast):
+    """Pushcast with the readers' connections left idle after one `GET /healthz` each: what
+    a bare HTTP/1.1 connection costs the server, to set beside a stream's cost."""
+
+    name = "Pushcast, idle connections"
+    publishes = False
+
+    def __init__(self, scratch: Path) -> None:
+        super().__init__(scratch)
+        self.path = "/healthz"
+
+
 class Nchan:
     name = "nginx + nchan"
+    publishes = True
 
     def __init__(self, scratch: Path) -> None:
         self.port = free_port()
@@ -226,6 +240,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
         time.sleep(1)
         after = resident_kib(server.pids)
         cpu_before = cpu_seconds(server.pids)
+        items = items if server.publishes else 0
         for _ in range(items):
             started = time.time()
             server.publish()
@@ -244,10 +259,11 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
         pick = lambda fraction: ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] / 1000 if ordered else float("nan")  # noqa: E731
         return Row(
             server=server.name, readers=readers, connected=connected, connect_ms=connect_ms,
-            delivered=len(ordered) / (readers * items), p50_ms=pick(0.5), p99_ms=pick(0.99),
+            delivered=len(ordered) / (readers * items) if items else float("nan"), p50_ms=pick(0.5), p99_ms=pick(0.99),
             max_ms=ordered[-1] / 1000 if ordered else float("nan"),
             kib_per_stream=(after - before) / max(connected, 1),
-            server_cpu_ms_per_item=(cpu_after - cpu_before) * 1000 / items, client_cpu_ms=client_cpu, items=items)
+            server_cpu_ms_per_item=(cpu_after - cpu_before) * 1000 / items if items else float("nan"),
+            client_cpu_ms=client_cpu, items=items)
     finally:
         server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -258,11 +274,14 @@ def table(rows: list[Row]) -> str:
         "| server | readers | connected | connect | delivered | p50 | p99 | max | memory per stream | server CPU per item | client CPU |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    def number(value: float, unit: str, digits: int = 1) -> str:
+        return "–" if value != value else f"{value:.{digits}f} {unit}"
+
     for r in rows:
         lines.append(
-            f"| {r.server} | {r.readers:,} | {r.connected:,} | {r.connect_ms / 1000:.1f} s | {r.delivered * 100:.1f} % "
-            f"| {r.p50_ms:.1f} ms | {r.p99_ms:.1f} ms | {r.max_ms:.1f} ms | {r.kib_per_stream:.1f} KiB "
-            f"| {r.server_cpu_ms_per_item:.1f} ms | {r.client_cpu_ms / 1000:.1f} s |")
+            f"| {r.server} | {r.readers:,} | {r.connected:,} | {r.connect_ms / 1000:.1f} s | {number(r.delivered * 100, '%')} "
+            f"| {number(r.p50_ms, 'ms')} | {number(r.p99_ms, 'ms')} | {number(r.max_ms, 'ms')} | {r.kib_per_stream:.1f} KiB "
+            f"| {number(r.server_cpu_ms_per_item, 'ms')} | {r.client_cpu_ms / 1000:.1f} s |")
     return "\n".join(lines)
 
 
@@ -271,7 +290,8 @@ def main() -> None:
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--rate", type=float, default=4.0, help="items per second")
-    parser.add_argument("--only", choices=["pushcast", "nchan"], help="run one server only")
+    parser.add_argument("--only", choices=["pushcast", "nchan", "idle"], help="run one server only")
+    parser.add_argument("--idle", action="store_true", help="add a row of idle HTTP connections to Pushcast (memory only)")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
     arguments = parser.parse_args()
     if not PUSHCAST.exists():
@@ -279,8 +299,10 @@ def main() -> None:
     limit = raise_fd_limit()
     client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
     subprocess.run(["cc", "-O2", "-o", str(client), str(CLIENT_SOURCE)], check=True)
-    servers = {"pushcast": Pushcast, "nchan": Nchan}
+    servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle}
     chosen = [servers[arguments.only]] if arguments.only else [Pushcast, Nchan]
+    if arguments.idle:
+        chosen.append(PushcastIdle)
     rows = []
     for readers in arguments.readers:
         for server_class in chosen:
