@@ -80,7 +80,7 @@ fuzz: deps
 	$(SWIFT) build -c debug --product cdf-fuzz --scratch-path $(FUZZ) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 	@mkdir -p $(FUZZ)/corpus $(FUZZ)/seeds $(FUZZ)/findings
 	@cp channels/*.cdf $(FUZZ)/seeds/ && { cp ../shared/corpus/cdf/*.cdf $(FUZZ)/seeds/ 2>/dev/null || true; }
-	$(FUZZ)/debug/cdf-fuzz $(FUZZ)/corpus $(FUZZ)/seeds -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	$(FUZZ)/debug/cdf-fuzz $(FUZZ)/corpus $(FUZZ)/seeds -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -len_control=0 -timeout=10 \
 	  -dict=Sources/CDFFuzz/cdf.dict -artifact_prefix=$(FUZZ)/findings/ -print_final_stats=1
 
 clean:

@@ -74,6 +74,15 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL if it is still there after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 @dataclass
 class Row:
     server: str
@@ -139,11 +148,7 @@ class Pushcast:
         self.publish_item(f"sent@{time.time_ns()};")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
 
 
 class PushcastIdle(Pushcast):
@@ -209,11 +214,7 @@ http {{
         urllib.request.urlopen(request, timeout=5).read()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop(self.process)
 
 
 def run(server_class, readers: int, items: int, rate: float, client: Path) -> Row:

@@ -13,16 +13,9 @@ struct HostileHTTPTests {
     /// Sends `request` on a fresh connection and reads until the server closes it or the time
     /// is up; returns the response's status code, if one came.
     static func exchange(_ port: Int, _ request: [UInt8], within seconds: Double = 10) -> (status: Int?, closed: Bool) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return (nil, true) }
+        guard let connection = try? RawSocket(port: port) else { return (nil, true) }
+        defer { withExtendedLifetime(connection) {} }  // it closes the descriptor when it goes
+        let descriptor = connection.descriptor
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
