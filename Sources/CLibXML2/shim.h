@@ -30,4 +30,17 @@ static inline void pushcast_installDenyAllEntityLoader(void) {
     xmlSetExternalEntityLoader(pushcast_denyEntityLoader);
 }
 
+/* libxml2 writes some errors (encoding conversion, I/O) straight to stderr through its
+ * generic error handler, beside the structured errors the parser reports to us. These go
+ * nowhere: every problem reaches the user as a diagnostic instead. Set for this thread and
+ * as the default of threads that first touch libxml2 later. */
+static void pushcast_ignoreGenericError(void *context, const char *message, ...) {
+    (void)context; (void)message;
+}
+
+static inline void pushcast_silenceGenericErrors(void) {
+    xmlThrDefSetGenericErrorFunc(NULL, pushcast_ignoreGenericError);
+    xmlSetGenericErrorFunc(NULL, pushcast_ignoreGenericError);
+}
+
 #endif

@@ -40,6 +40,26 @@ struct ValidateCommandTests {
         #expect(sections.contains { !$0.isEmpty })
     }
 
+    /// libxml2 reports some encoding errors on stderr by itself; they must reach the user
+    /// only as diagnostics, in the one format.
+    @Test func libxml2WritesNothingOfItsOwn() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("encodings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let undefined = Array("<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<CHANNEL><TITLE>caf".utf8) + [0xE9, 0x81, 0x8D]
+            + Array("</TITLE></CHANNEL>".utf8)
+        let unsupported = Array("<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n<CHANNEL><TITLE>".utf8) + [0x1B, 0x24, 0x42, 0xFF, 0xFF]
+            + Array("</TITLE></CHANNEL>".utf8)
+        try Data(undefined).write(to: folder.appendingPathComponent("undefined.cdf"))
+        try Data(unsupported).write(to: folder.appendingPathComponent("unsupported.cdf"))
+        let outcome = try ProcessRunner.run(ProcessRunner.pushcast, ["validate", "undefined.cdf", "unsupported.cdf"], in: folder.path)
+        let lines = (outcome.standardOutput + outcome.standardError).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect(line.hasPrefix("undefined.cdf") || line.hasPrefix("unsupported.cdf"), "a line not ours: \(line)")
+        }
+    }
+
     @Test func humanFormAndExitStatuses() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("validate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
