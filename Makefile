@@ -69,6 +69,7 @@ compare: release
 # release build; rewrites BENCHMARKS.md. Never part of `make test`.
 bench: release
 	$(call apt_install,$(BENCH_PACKAGES))
+	$(SWIFT) build -c release --product nio-stream-probe
 	Benchmarks/bench.sh
 
 # The CDF parser under libFuzzer with AddressSanitizer, for FUZZ_SECONDS (default 5 minutes),

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "pushcast", targets: ["PushcastCommand"]),
         .executable(name: "cdf-fuzz", targets: ["CDFFuzz"]),
+        .executable(name: "nio-stream-probe", targets: ["NIOStreamProbe"]),
         .library(name: "CDF", targets: ["CDF"]),
     ],
     dependencies: [
@@ -58,6 +59,15 @@ let package = Package(
             resources: [.embedInCode("Assets")]
         ),
         .target(name: "CTerminal"),
+        // A lean SwiftNIO streaming server, for the fan-out benchmark only (fanout.py --probe).
+        .executableTarget(
+            name: "NIOStreamProbe",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/NIOStreamProbe"
+        ),
         // The CDF parser under libFuzzer (`make fuzz`); built plain, it replays the files it is given.
         .executableTarget(
             name: "CDFFuzz", dependencies: ["CDF"], exclude: ["cdf.dict"],

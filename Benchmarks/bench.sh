@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "fan-out (a few minutes) …" >&2
-python3 Benchmarks/fanout.py --readers 1000 10000 --idle --output "$out/fanout.md"
+python3 Benchmarks/fanout.py --readers 1000 10000 --idle --probe --output "$out/fanout.md"
 echo "push versus pull, 1 s polls …" >&2
 DURATION=30 Benchmarks/compare_demo.sh --pollers 10 --poll-interval 1 > "$out/pull1.txt"
 echo "push versus pull, 5 s polls …" >&2
@@ -36,6 +36,9 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "readers. Client CPU is the load generator's own CPU for the whole run. The row"
   echo "\"Pushcast, idle connections\" holds the same number of connections after one"
   echo "\`GET /healthz\` each, without a stream: what a bare HTTP/1.1 connection costs the server."
+  echo "The row \"SwiftNIO probe\" is \`Benchmarks/NIOStreamProbe\`: the same multipart streams served"
+  echo "on SwiftNIO directly, with no task per connection and no store, published by a POST like"
+  echo "nchan's. It shows what the stream path could cost without the framework."
   echo
   cat "$out/fanout.md"
   echo

@@ -34,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PUSHCAST = ROOT / ".build" / "release" / "pushcast"
+PROBE = ROOT / ".build" / "release" / "nio-stream-probe"
 CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
 NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
 PER_PROCESS = 5000  # readers per client process
@@ -161,6 +162,32 @@ class PushcastIdle(Pushcast):
     def __init__(self, scratch: Path) -> None:
         super().__init__(scratch)
         self.path = "/healthz"
+
+
+class Probe:
+    """Benchmarks/NIOStreamProbe: a multipart stream served on SwiftNIO directly, no task
+    per connection, no store; what the stream path could cost without the framework."""
+
+    name = "SwiftNIO probe"
+    publishes = True
+
+    def __init__(self, scratch: Path) -> None:
+        self.process = subprocess.Popen([str(PROBE), "0"], stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            raise RuntimeError(f"the probe did not start: {line!r}")
+        self.port = int(line.split()[-1])
+        self.path = "/stream"
+        self.header = ""
+        self.pids = [self.process.pid]
+
+    def publish(self) -> None:
+        body = f"sent@{time.time_ns()};".encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/publish", data=body, method="POST")
+        urllib.request.urlopen(request, timeout=5).read()
+
+    def stop(self) -> None:
+        stop(self.process)
 
 
 class Nchan:
@@ -291,7 +318,8 @@ def main() -> None:
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--rate", type=float, default=4.0, help="items per second")
-    parser.add_argument("--only", choices=["pushcast", "nchan", "idle"], help="run one server only")
+    parser.add_argument("--only", choices=["pushcast", "nchan", "idle", "probe"], help="run one server only")
+    parser.add_argument("--probe", action="store_true", help="add a row for Benchmarks/NIOStreamProbe (make release builds it)")
     parser.add_argument("--idle", action="store_true", help="add a row of idle HTTP connections to Pushcast (memory only)")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
     arguments = parser.parse_args()
@@ -300,10 +328,12 @@ def main() -> None:
     limit = raise_fd_limit()
     client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
     subprocess.run(["cc", "-O2", "-o", str(client), str(CLIENT_SOURCE)], check=True)
-    servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle}
+    servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle, "probe": Probe}
     chosen = [servers[arguments.only]] if arguments.only else [Pushcast, Nchan]
     if arguments.idle:
         chosen.append(PushcastIdle)
+    if arguments.probe:
+        chosen.append(Probe)
     rows = []
     for readers in arguments.readers:
         for server_class in chosen:
