@@ -108,12 +108,13 @@ struct SubscriberRoutes: Sendable {
         let once = ["1", "true", "yes"].contains(request.uri.queryParameters["once"].map { $0.lowercased() } ?? "")
         let engine = self.engine
         let meter = stats[.stream]
+        let connection = context.channel
         return StreamResponse.make(
-            engine: engine, channels: Set(cursors.keys), delimiters: framing.delimiters, meter: meter, connection: context.channel
+            engine: engine, channels: Set(cursors.keys), delimiters: framing.delimiters, meter: meter, connection: connection
         ) { writer, sink in
             try await SubscriberStreamer(
                 engine: engine, subscriber: subscriber.id, cursors: cursors, once: once, framing: framing, sink: sink,
-                meter: meter
+                meter: meter, connection: connection
             ).run(&writer)
         }
     }

@@ -5,6 +5,8 @@ import Synchronization
 import Testing
 
 /// Reads a multipart stream (or SSE) in the background, keeping every part and every byte.
+/// It has an HTTP client of its own, so that closing it surely closes its connection (a
+/// cancelled read on a shared client can leave the connection open, unread).
 final class StreamClient: Sendable {
     let status: Int
     let headers: [String: String]
@@ -18,11 +20,20 @@ final class StreamClient: Sendable {
 
     private let collected = Collected()
     private let task: Task<Void, Never>
+    private let client: HTTPClient
 
     init(_ url: String, headers extra: [String: String] = [:]) async throws {
         var request = HTTPClientRequest(url: url)
         for (name, value) in extra { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        self.client = client
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .seconds(600))
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
         status = Int(response.status.code)
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }
@@ -46,7 +57,7 @@ final class StreamClient: Sendable {
         }
     }
 
-    deinit { task.cancel() }
+    deinit { close() }
 
     var received: [MultipartReader.Part] { collected.parts.withLock { $0 } }
     var raw: [UInt8] { collected.bytes.withLock { $0 } }
@@ -55,7 +66,10 @@ final class StreamClient: Sendable {
     var items: [MultipartReader.Part] { received.filter { $0.event == "item" } }
 
     /// Closes the connection from this side.
-    func close() { task.cancel() }
+    func close() {
+        task.cancel()
+        _ = client.shutdown()  // closes the connection; a second call only fails, unseen
+    }
 
     func waitUntil(
         _ what: String, seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,

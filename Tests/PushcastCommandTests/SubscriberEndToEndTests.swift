@@ -83,6 +83,11 @@ struct SubscriberEndToEndTests {
             return (list["subscriptions"] as? [[String: Any]])?.first { $0["channel"] as? String == "one" }?["cursor"] as? Int == 4
         }
         stream.close()
+        // Only once the server has released that stream is the reader away: until then an
+        // item may still be written to it, and count as delivered (at least once).
+        try await server.waitUntil("the first stream released") {
+            (try await server.json("/stats")["hub"] as? [String: Any])?["openStreams"] as? Int == 0
+        }
 
         // Away: items arrive, the server is killed, more arrive, it restarts. Nothing is lost.
         try server.write("<p>two 1, edited</p>", to: "two/1.html")
