@@ -11,8 +11,10 @@ and Firefox ESR (raw Marionette via marionette_driver, no geckodriver).
         b.quit()                        # kills browser, removes temp profile
 
 All temporary files (profiles, HOME/TMPDIR of the browsers, logs) live in a
-fresh directory under TMP_ROOT (default: .build/browser-tests/tmp), which is
-removed by quit().  Python 3.11.
+fresh directory under TMP_ROOT (default: the system temp directory), which is
+removed by quit().  TMP_ROOT must be a short path: Chromium puts its singleton
+Unix socket in TMPDIR, and a socket path longer than 108 bytes makes it exit at
+start ("Chrome instance exited"), which a checkout under a long path once did.  Python 3.11.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,8 +33,8 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM = "/usr/bin/chromium"
 FIREFOX = "/usr/bin/firefox-esr"
 WIDTH, HEIGHT = 1200, 900
-# Profiles and browser scratch files: under .build/ (never committed), removed on quit.
-TMP_ROOT = Path(os.environ.get("BROWSER_TMP", Path(__file__).resolve().parents[2] / ".build" / "browser-tests" / "tmp"))
+# Profiles and browser scratch files: a short path (see above), removed on quit.
+TMP_ROOT = Path(os.environ.get("BROWSER_TMP", tempfile.gettempdir()))
 
 __all__ = ["open_chromium", "open_firefox", "wait_for", "WaitTimeout"]
 
@@ -67,7 +70,7 @@ def wait_for(fn: Callable[[], Any], timeout: float, interval: float = 0.02, what
 
 def _make_tmpdir(prefix: str) -> Path:
     TMP_ROOT.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=TMP_ROOT))
+    return Path(tempfile.mkdtemp(prefix=f"pushcast-{prefix}", dir=TMP_ROOT))
 
 
 def _isolated_env(base: Path) -> dict[str, str]:
@@ -229,9 +232,16 @@ class ChromiumBrowser(_Base):
             self.driver.set_script_timeout(timeout)
             self.driver.set_window_size(WIDTH, HEIGHT)
         except BaseException:
+            sys.stderr.write(f"chromium did not start; chromedriver's log ends:\n{self._tail_log()}\n")
             self.quit()
             raise
         self.startup_seconds = time.monotonic() - t0
+
+    def _tail_log(self, n: int = 2000) -> str:
+        try:
+            return (self.tmpdir / "chromedriver.log").read_text(errors="replace")[-n:]
+        except Exception:
+            return "<no log>"
 
     def _navigate(self, url: str) -> None:
         self.driver.get(url)  # pageLoadStrategy "none": returns immediately
