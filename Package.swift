@@ -52,6 +52,7 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -96,7 +97,10 @@ let package = Package(
         .testTarget(name: "PushcastClientTests", dependencies: ["PushcastClient"]),
         .testTarget(
             name: "PushcastHTTPTests",
-            dependencies: ["PushcastHTTP", "Pushcast", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: [
+                "PushcastHTTP", "Pushcast", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "PushcastCommandTests",

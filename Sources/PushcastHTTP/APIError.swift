@@ -16,9 +16,14 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try JSONResponse.make(["error": ["code": code, "message": message]], status: status)
+        var response = Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         for field in headers { response.headers.append(field) }
         return response
+    }
+
+    /// The JSON body.
+    var body: ByteBuffer {
+        (try? JSONResponse.bytes(["error": ["code": code, "message": message]])) ?? ByteBuffer()
     }
 
     static func unknownChannel(_ id: String) -> APIError {

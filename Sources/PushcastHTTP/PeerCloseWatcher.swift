@@ -3,27 +3,13 @@ import NIOCore
 /// Notices, on each connection, that the client has closed its side (the server keeps a
 /// half-closed connection open, so nothing else would until the next write failed), and
 /// tells the stream on it at once: a departed reader is released without waiting for a
-/// heartbeat. It also counts the connections open. Lives in the pipeline after HTTP
-/// decoding; used on the connection's event loop.
+/// heartbeat. Lives in Hummingbird's pipeline after HTTP decoding; used on the
+/// connection's event loop.
 final class PeerCloseWatcher: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
-    private let stats: ServerStats
     private var inputClosed = false
     private var watchers: [@Sendable () -> Void] = []
-
-    init(stats: ServerStats) {
-        self.stats = stats
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        stats.connections.wrappingAdd(1, ordering: .relaxed)
-        stats.connectionsAccepted.wrappingAdd(1, ordering: .relaxed)
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        stats.connections.wrappingSubtract(1, ordering: .relaxed)
-    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOCore
 import Prometheus
 import Pushcast
 
@@ -43,7 +44,8 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// The HTTP side of Pushcast (SPEC §3) on Hummingbird, with the engine as one of its
-/// services, so that SIGINT and SIGTERM stop both.
+/// services, so that SIGINT and SIGTERM stop both; connections that open with an item
+/// stream are served on SwiftNIO directly (`ConnectionRouter`).
 public enum PushcastServer {
     /// The application; `onReady` is told the base URL once the server listens and the
     /// engine watches the channels folder.
@@ -51,6 +53,7 @@ public enum PushcastServer {
         engine: Engine, configuration: ServerConfiguration, logger: Logger,
         onReady: @escaping @Sendable (String) -> Void
     ) -> some ApplicationProtocol {
+        let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
         let links = PublicURL(configured: configuration.publicURL, host: configuration.host, port: configuration.port)
         engine.hub.setPublicURL(links.value)
         let router = Router(context: PushcastRequestContext.self)
@@ -61,7 +64,8 @@ public enum PushcastServer {
         let pages = PageRoutes(engine: engine, views: views, stats: stats, liveHeartbeat: configuration.liveHeartbeat)
         pages.register(in: routes)
         ChannelRoutes(engine: engine, links: links, pages: pages).register(in: routes)
-        StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken, stats: stats).register(in: routes)
+        let streams = StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken, stats: stats)
+        streams.register(in: routes)
         SubscriberRoutes(
             engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat,
             stats: stats
@@ -76,11 +80,15 @@ public enum PushcastServer {
         }])
         return Application(
             router: router,
-            server: .http1(
-                configuration: .init(
-                    additionalChannelHandlers: [PeerCloseWatcher(stats: stats)],
-                    idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
-                    httpDecoderConfiguration: ServerConfiguration.decoderLimits)),
+            server: HTTPServerBuilder { responder in
+                ConnectionRouter(
+                    http1: HTTP1Channel(
+                        responder: responder,
+                        configuration: .init(
+                            additionalChannelHandlers: [PeerCloseWatcher()], idleTimeout: idleTimeout,
+                            httpDecoderConfiguration: ServerConfiguration.decoderLimits)),
+                    streams: streams, stats: stats, headTimeout: idleTimeout)
+            },
             // A deep accept queue: thousands of readers reconnecting at once (a restart) are
             // accepted, not left to retry their SYNs a second later.
             configuration: .init(

@@ -16,11 +16,10 @@ struct StreamDelimiters: Sendable {
     /// shows a multipart image only once the next part's headers have arrived (SPEC §3.2).
     static func multipart(boundary: String, partHeader: String? = nil) -> StreamDelimiters {
         let header = partHeader.map { "\($0)\r\n\r\n" } ?? ""
+        let delimiter = ByteBuffer(string: "--\(boundary)\r\n\(header)")
         return StreamDelimiters(
-            contentType: "multipart/x-mixed-replace; boundary=\(boundary); charset=utf-8",
-            opening: ByteBuffer(string: "--\(boundary)\r\n\(header)"),
-            delimiter: ByteBuffer(string: "--\(boundary)\r\n\(header)"),
-            close: ByteBuffer(string: "--\(boundary)--\r\n"))
+            contentType: "multipart/x-mixed-replace; boundary=\(boundary); charset=utf-8", opening: delimiter,
+            delimiter: delimiter, close: ByteBuffer(string: "--\(boundary)--\r\n"))
     }
 
     static let events = StreamDelimiters(

@@ -15,10 +15,11 @@ struct StreamFraming: Sendable {
     let heartbeat: ByteBuffer
 
     static func multipart(_ format: WireFormat, boundary: String) -> StreamFraming {
-        StreamFraming(
-            kind: .multipart(format), delimiters: .multipart(boundary: boundary),
-            heartbeat: PartRenderer.control("heartbeat", channel: nil, json: [String: String]()))
+        StreamFraming(kind: .multipart(format), delimiters: .multipart(boundary: boundary), heartbeat: multipartHeartbeat)
     }
+
+    /// The same bytes for every multipart stream.
+    private static let multipartHeartbeat = PartRenderer.control("heartbeat", channel: nil, json: [String: String]())
 
     static let events = StreamFraming(kind: .events, delimiters: .events, heartbeat: ByteBuffer(string: ": heartbeat\n\n"))
 

@@ -14,9 +14,7 @@ enum StreamResponse {
         quiet: Double? = nil, coalescing: Bool = false, meter: TransportMeter, connection: any Channel,
         run: @escaping @Sendable (inout any ResponseBodyWriter, StreamSink) async throws -> Void
     ) -> Response {
-        var headers: HTTPFields = [
-            .contentType: delimiters.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no",
-        ]
+        var headers = StreamRoutes.streamHeaders(delimiters)
         headers.append(contentsOf: extra)
         meter.answered.wrappingAdd(1, ordering: .relaxed)
         return Response(

@@ -16,6 +16,16 @@ struct StreamRoutes: Sendable {
     let links: PublicURL
     let publishToken: String?
     let stats: ServerStats
+    /// How item streams without `since` open, per channel: multipart, and Server-Sent Events.
+    private let openings: (multipart: VersionedCache<ChannelStream.Opening>, events: VersionedCache<ChannelStream.Opening>)
+
+    init(engine: Engine, links: PublicURL, publishToken: String?, stats: ServerStats) {
+        self.engine = engine
+        self.links = links
+        self.publishToken = publishToken
+        self.stats = stats
+        openings = (VersionedCache(hub: engine.hub), VersionedCache(hub: engine.hub))
+    }
 
     static let longestPoll = 120
     static let defaultPoll = 30
@@ -27,8 +37,17 @@ struct StreamRoutes: Sendable {
         routes.add("/channels/{id}/refresh", [.post: { request, context in try await refresh(request, context) }])
     }
 
-    private func stream(_ request: Request, _ context: PushcastRequestContext, sse: Bool) async throws -> Response {
-        let id = try context.parameters.require("id")
+    /// What a valid request for an item stream asks for.
+    struct ItemStreamRequest: Sendable {
+        let channel: String
+        let since: Int64?
+        let framing: StreamFraming
+        let meter: TransportMeter
+    }
+
+    /// Checks a request for `/channels/<id>/stream` (or `/events` when `sse`), however it is
+    /// served: the errors a stream is refused with are the same both ways.
+    func itemStream(_ request: Request, id: String, sse: Bool) async throws -> ItemStreamRequest {
         guard await engine.catalog.entry(id) != nil else { throw APIError.unknownChannel(id) }
         let framing: StreamFraming
         if sse {
@@ -42,16 +61,63 @@ struct StreamRoutes: Sendable {
         }
         let since = try Self.resumePoint(request)
         try checkCapacity()
-        let engine = self.engine
-        let links = self.links
         let meter = stats[sse ? .events : .stream]
-        return StreamResponse.make(
-            engine: engine, channels: [id], delimiters: framing.delimiters, meter: meter, connection: context.channel
-        ) { writer, sink in
-            try await ChannelStreamer(
-                engine: engine, links: links, channel: id, since: since, framing: framing, sink: sink, meter: meter
-            ).run(&writer)
+        meter.answered.wrappingAdd(1, ordering: .relaxed)
+        return ItemStreamRequest(channel: id, since: since, framing: framing, meter: meter)
+    }
+
+    /// The stream `wanted` writing to `output`, registered with the hub for the output's event
+    /// loop (call on that loop, then `start()` it once the response head is written); nil when
+    /// the hub holds as many streams as it may.
+    func makeStream(_ wanted: ItemStreamRequest, on output: any StreamOutput) -> ChannelStream? {
+        guard let sink = engine.hub.register([wanted.channel], eventLoop: output.eventLoop) else { return nil }
+        let openings: VersionedCache<ChannelStream.Opening>
+        switch wanted.framing.kind {
+        case .multipart: openings = self.openings.multipart
+        case .events: openings = self.openings.events
         }
+        return ChannelStream(
+            engine: engine, links: links, channel: wanted.channel, since: wanted.since, framing: wanted.framing, sink: sink,
+            meter: wanted.meter, openings: openings, output: output)
+    }
+
+    /// The head fields of every push stream.
+    static func streamHeaders(_ delimiters: StreamDelimiters) -> HTTPFields {
+        [.contentType: delimiters.contentType, .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"]
+    }
+
+    /// An item stream asked for on a connection Hummingbird serves (`DirectStreamHandler`
+    /// takes those that open their connection): the same stream, written by the response
+    /// body's task through a `ResponseBodyPipe`.
+    private func stream(_ request: Request, _ context: PushcastRequestContext, sse: Bool) async throws -> Response {
+        let wanted = try await itemStream(request, id: try context.parameters.require("id"), sse: sse)
+        let connection = context.channel
+        let routes = self
+        return Response(
+            status: .ok, headers: Self.streamHeaders(wanted.framing.delimiters),
+            body: ResponseBody { writer in
+                let pipe = ResponseBodyPipe(connection: connection, delimiters: wanted.framing.delimiters)
+                let started = try await connection.eventLoop.submit { () -> ChannelStream? in
+                    guard let stream = routes.makeStream(wanted, on: pipe) else { return nil }
+                    pipe.writabilityChanged = { stream.writabilityChanged($0) }
+                    stream.start()
+                    return stream
+                }.get()
+                guard let stream = started else { return try await writer.finish(nil) }
+                connection.closeFuture.whenComplete { _ in stream.sink.offer(.shutdown) }
+                PeerCloseWatcher.whenClientCloses(connection) { stream.sink.offer(.shutdown) }
+                do {
+                    try await withGracefulShutdownHandler {
+                        try await pipe.pump(into: &writer)
+                    } onGracefulShutdown: {
+                        stream.sink.offer(.shutdown)
+                    }
+                } catch {
+                    connection.eventLoop.execute { stream.end(finishing: false) }
+                    throw error
+                }
+                try await writer.finish(nil)
+            })
     }
 
     private func poll(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {

@@ -319,6 +319,12 @@ final class RawSocket: Sendable {
 
     /// Reads until `text` has arrived, or the time is up.
     func receives(_ text: String, within seconds: Double) -> Bool {
+        receive(until: text, within: seconds) != nil
+    }
+
+    /// Reads until `text` has arrived and returns all that was read; nil when the time is up
+    /// or the connection closed first.
+    func receive(until text: String, within seconds: Double) -> String? {
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let deadline = Date().addingTimeInterval(seconds)
@@ -327,10 +333,11 @@ final class RawSocket: Sendable {
         while Date() < deadline {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count > 0 { received += buffer[..<count] }
-            if String(decoding: received, as: UTF8.self).contains(text) { return true }
-            if count == 0 { return false }
+            let seen = String(decoding: received, as: UTF8.self)
+            if seen.contains(text) { return seen }
+            if count == 0 { return nil }
         }
-        return false
+        return nil
     }
 
     func send(_ text: String) throws {

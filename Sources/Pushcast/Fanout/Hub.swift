@@ -1,13 +1,24 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Live fan-out, no history (DESIGN.md step 6): channel → open streams. When the store has
 /// logged entries, each is rendered once per wire format and the same bytes are offered to
-/// every stream of its channel; offering never waits. One ticker (`tick`) serves every
-/// stream's heartbeat, every long poll's timeout and every stall cut-off: nothing per stream.
+/// every stream of its channel; offering never waits. Streams read on an event loop are kept
+/// by loop, and each loop queues and writes its own streams' events in one task: the
+/// fan-out runs on every loop at once, with nothing per stream but the write. One ticker
+/// (`tick`) serves every stream's heartbeat, every long poll's timeout and every stall
+/// cut-off: nothing per stream.
 public final class Hub: Sendable {
+    /// One channel's sinks read on one event loop (or, with no loop, by awaiting tasks).
+    private struct LoopSinks {
+        let loop: (any EventLoop)?
+        var sinks: [ObjectIdentifier: StreamSink] = [:]
+    }
+
     public let configuration: HubConfiguration
-    private let sinks = Mutex<[String: [ObjectIdentifier: StreamSink]]>([:])
+    /// Channel → loop (`ObjectIdentifier` of the loop, or of the hub for no loop) → sinks.
+    private let sinks = Mutex<[String: [ObjectIdentifier: LoopSinks]]>([:])
     private let streamCount = Atomic<Int>(0)
     private let versions = Mutex<[String: Int]>([:])
     private let rendering: Mutex<PartRenderer>
@@ -36,26 +47,34 @@ public final class Hub: Sendable {
 
     /// Registers a stream on `channels` (quiet for `quiet` seconds before a heartbeat); nil
     /// when `--max-streams` are open already. A `coalescing` stream shows only a channel's
-    /// current state (a live page, a badge): changes queued for it collapse into one.
-    public func register(_ channels: Set<String>, quiet: Double? = nil, coalescing: Bool = false) -> StreamSink? {
+    /// current state (a live page, a badge): changes queued for it collapse into one. With an
+    /// `eventLoop`, the sink is read by a consumer there (`StreamSink.setConsumer`).
+    public func register(
+        _ channels: Set<String>, quiet: Double? = nil, coalescing: Bool = false, eventLoop: (any EventLoop)? = nil
+    ) -> StreamSink? {
         guard streamCount.wrappingAdd(1, ordering: .relaxed).newValue <= configuration.maxStreams else {
             streamCount.wrappingSubtract(1, ordering: .relaxed)
             return nil
         }
         let sink = StreamSink(
             channels: channels, capacity: configuration.queueCapacity, quietInterval: quiet ?? configuration.heartbeat,
-            coalescing: coalescing, counters: counters)
+            coalescing: coalescing, counters: counters, eventLoop: eventLoop)
+        let key = loopKey(eventLoop)
         sinks.withLock { table in
-            for channel in channels { table[channel, default: [:]][ObjectIdentifier(sink)] = sink }
+            for channel in channels {
+                table[channel, default: [:]][key, default: LoopSinks(loop: eventLoop)].sinks[ObjectIdentifier(sink)] = sink
+            }
         }
         return sink
     }
 
     public func unregister(_ sink: StreamSink) {
+        let key = loopKey(sink.eventLoop)
         let removed = sinks.withLock { table -> Bool in
             var removed = false
             for channel in sink.channels {
-                if table[channel]?.removeValue(forKey: ObjectIdentifier(sink)) != nil { removed = true }
+                if table[channel]?[key]?.sinks.removeValue(forKey: ObjectIdentifier(sink)) != nil { removed = true }
+                if table[channel]?[key]?.sinks.isEmpty == true { table[channel]?[key] = nil }
                 if table[channel]?.isEmpty == true { table[channel] = nil }
             }
             return removed
@@ -63,39 +82,32 @@ public final class Hub: Sendable {
         if removed { streamCount.wrappingSubtract(1, ordering: .relaxed) }
     }
 
+    private func loopKey(_ loop: (any EventLoop)?) -> ObjectIdentifier {
+        loop.map { ObjectIdentifier($0) } ?? ObjectIdentifier(self)
+    }
+
     /// Offers freshly logged entries (already committed) to their channels' streams.
     public func publish(_ entries: [LogEntry]) {
         guard !entries.isEmpty else { return }
         let renderer = self.renderer
         let now = ContinuousClock.now
-        let rendered = entries.map { entry in
-            var rendered = renderer.render(entry)
-            rendered.published = now
-            return rendered
-        }
+        let rendered = entries.map { renderer.render($0, published: now) }
         let byChannel = Dictionary(grouping: rendered, by: \.channel)
         bump(byChannel.keys)
-        for (channel, channelEntries) in byChannel {
-            let targets = sinks.withLock { Array(($0[channel] ?? [:]).values) }
-            for sink in targets {
-                for entry in channelEntries { sink.offer(.entry(entry)) }
-            }
-        }
+        for (channel, channelEntries) in byChannel { deliver(channelEntries.map { .entry($0) }, on: channel) }
     }
 
     /// Tells `channel`'s streams that its manifest was read again (a new title, logo or
     /// status): item streams ignore it, live pages show it.
     public func touch(_ channel: String) {
         bump([channel])
-        for sink in sinks.withLock({ Array(($0[channel] ?? [:]).values) }) { sink.offer(.changed(channel)) }
+        deliver([.changed(channel)], on: channel)
     }
 
     /// Tells a retired channel's streams, which then end.
     public func retire(_ channel: String, lastSeq: Int64) {
         bump([channel])
-        for sink in sinks.withLock({ Array(($0[channel] ?? [:]).values) }) {
-            sink.offer(.retired(channel: channel, lastSeq: lastSeq))
-        }
+        deliver([.retired(channel: channel, lastSeq: lastSeq)], on: channel)
     }
 
     /// Ends every stream (server shutdown).
@@ -111,7 +123,38 @@ public final class Hub: Sendable {
     /// Heartbeats, long-poll timeouts and stall cut-offs, for every stream at once.
     public func tick() {
         let now = ContinuousClock.now
-        for sink in allSinks() { sink.tick(now: now, writeTimeout: configuration.writeTimeout) }
+        wake(allSinks().filter { $0.tick(now: now, writeTimeout: configuration.writeTimeout) })
+    }
+
+    /// Queues `events` on every stream of `channel`: each event loop queues and drains its
+    /// own streams; streams read by tasks get them here.
+    private func deliver(_ events: [StreamSink.Event], on channel: String) {
+        for group in sinks.withLock({ ($0[channel] ?? [:]).values }) {
+            guard let loop = group.loop else {
+                for sink in group.sinks.values { for event in events { sink.offer(event) } }
+                continue
+            }
+            loop.execute {
+                let events = events.map(\.copiedForOneLoop)
+                for sink in group.sinks.values {
+                    var due = false
+                    for event in events where sink.enqueue(event) { due = true }
+                    if due { sink.wakeConsumer() }
+                }
+            }
+        }
+    }
+
+    /// Wakes event-loop consumers with one task per loop.
+    private func wake(_ consumers: [StreamSink]) {
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, sinks: [StreamSink])] = [:]
+        for sink in consumers {
+            guard let loop = sink.eventLoop else { continue }
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].sinks.append(sink)
+        }
+        for (loop, sinks) in byLoop.values {
+            loop.execute { for sink in sinks { sink.wakeConsumer() } }
+        }
     }
 
     private func bump(_ channels: some Sequence<String>) {
@@ -123,7 +166,9 @@ public final class Hub: Sendable {
     private func allSinks() -> [StreamSink] {
         sinks.withLock { table in
             var seen: [ObjectIdentifier: StreamSink] = [:]
-            for channelSinks in table.values { seen.merge(channelSinks) { first, _ in first } }
+            for groups in table.values {
+                for group in groups.values { seen.merge(group.sinks) { first, _ in first } }
+            }
             return Array(seen.values)
         }
     }

@@ -24,7 +24,9 @@ public struct PartRenderer: Sendable {
         return encoder
     }()
 
-    public func render(_ entry: LogEntry) -> RenderedEntry {
+    /// The entry in every wire format; `published` is when the hub published it (nil for a
+    /// replay from the log).
+    public func render(_ entry: LogEntry, published: ContinuousClock.Instant? = nil) -> RenderedEntry {
         let item = ItemJSON(entry, publicURL: publicURL)
         let json = (try? Self.encoder.encode(item)) ?? Data("{}".utf8)
         let partJSON = (try? Self.encoder.encode(ItemPartJSON(item: item, entry: entry, renderer: self))) ?? json
@@ -38,7 +40,7 @@ public struct PartRenderer: Sendable {
             body: Data(Self.html(item).utf8))
         return RenderedEntry(
             channel: entry.channel, seq: entry.seq, json: ByteBuffer(bytes: json), parts: parts,
-            event: Self.event(id: entry.seq, name: "item", data: partJSON), published: nil)
+            event: Self.event(id: entry.seq, name: "item", data: partJSON), published: published)
     }
 
     /// A control part (`snapshot`, `gap`, `heartbeat`, `retired`) with a JSON body.

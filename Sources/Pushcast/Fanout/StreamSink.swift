@@ -1,8 +1,13 @@
+import NIOCore
 import Synchronization
 
 /// One open stream's side of the hub: a bounded queue of what is to be written, and the
 /// writer's progress, which the hub's single ticker reads to send heartbeats and cut off
 /// a reader stalled past the write timeout.
+///
+/// It is read in one of two ways: by a task awaiting `next()`, or by a consumer on an event
+/// loop (`eventLoop`), which the hub wakes on that loop when events arrive and which then
+/// takes them with `poll()`, so that an idle stream costs no task.
 ///
 /// When the queue is full the reader has fallen behind: everything queued is replaced by
 /// one `overflow`, after which the stream tells its client where to resume and ends. So
@@ -26,30 +31,48 @@ public final class StreamSink: Sendable {
     /// Shows only the current state: a change already queued stands for any that follow.
     let coalescing: Bool
     let counters: HubCounters
+    /// The loop of the consumer that `poll`s this sink; nil when a task awaits `next()`.
+    public let eventLoop: (any EventLoop)?
 
     private struct State {
         var queue: [Event] = []
         var waiter: CheckedContinuation<Event, Never>?
+        /// The event-loop consumer's "there is something to poll", and whether it is due.
+        var wake: (@Sendable () -> Void)?
+        var wakeDue = false
         var ended = false
         var lastWrite = ContinuousClock.now
         var writingSince: ContinuousClock.Instant?
+        var writesInFlight = 0
         var cancelWriter: (@Sendable () -> Void)?
     }
 
     private let state = Mutex(State())
 
-    init(channels: Set<String>, capacity: Int, quietInterval: Double, coalescing: Bool, counters: HubCounters) {
+    init(
+        channels: Set<String>, capacity: Int, quietInterval: Double, coalescing: Bool, counters: HubCounters,
+        eventLoop: (any EventLoop)? = nil
+    ) {
         self.channels = channels
         self.capacity = max(capacity, 1)
         self.quietInterval = quietInterval
         self.coalescing = coalescing
         self.counters = counters
+        self.eventLoop = eventLoop
     }
 
     var queueDepth: Int { state.withLock { $0.queue.count } }
 
-    /// Hands an event to the stream without ever waiting.
+    /// Hands an event to the stream without ever waiting. An event-loop consumer is woken on
+    /// its loop (the hub batches that per loop with `enqueue` and `wakeConsumer`).
     public func offer(_ event: Event) {
+        guard enqueue(event) else { return }
+        eventLoop?.execute { self.wakeConsumer() }
+    }
+
+    /// Queues an event for an event-loop consumer, or hands it to an awaiting task; true when
+    /// the consumer is to be woken (once, however many events queue before it polls).
+    func enqueue(_ event: Event) -> Bool {
         let waiter = state.withLock { state -> CheckedContinuation<Event, Never>? in
             guard !state.ended else { return nil }
             switch event {
@@ -72,11 +95,50 @@ public final class StreamSink: Sendable {
                     state.queue.append(event)
                 }
             }
-            guard let waiter = state.waiter else { return nil }
+            guard let waiter = state.waiter else {
+                if state.wake != nil { state.wakeDue = true }
+                return nil
+            }
             state.waiter = nil
             return waiter
         }
-        if let waiter { waiter.resume(returning: dequeue()) }
+        if let waiter {
+            waiter.resume(returning: dequeue())
+            return false
+        }
+        return state.withLock { $0.wakeDue }
+    }
+
+    /// On `eventLoop`: tells the consumer there are events to poll, if it has not been told.
+    func wakeConsumer() {
+        let wake = state.withLock { state -> (@Sendable () -> Void)? in
+            guard state.wakeDue else { return nil }
+            state.wakeDue = false
+            return state.wake
+        }
+        wake?()
+    }
+
+    /// Makes this sink's reader the consumer on `eventLoop`, woken by `wake` there; nil when
+    /// it ends (dropping what the closure holds).
+    public func setConsumer(_ wake: (@Sendable () -> Void)?) {
+        state.withLock {
+            $0.wake = wake
+            $0.wakeDue = false
+        }
+    }
+
+    /// The next queued event, without waiting (for an event-loop consumer).
+    public func poll() -> Event? {
+        state.withLock { state in
+            state.wakeDue = false
+            guard state.queue.count > 1 else {
+                // The last one: an idle stream keeps no queue storage.
+                defer { state.queue = [] }
+                return state.queue.first
+            }
+            return state.queue.removeFirst()
+        }
     }
 
     private func dequeue() -> Event {
@@ -111,6 +173,24 @@ public final class StreamSink: Sendable {
         return try await body()
     }
 
+    /// An event-loop consumer started a write: until every write started has finished, the
+    /// ticker counts the stream as writing since the oldest.
+    public func writeStarted() {
+        state.withLock { state in
+            if state.writesInFlight == 0 { state.writingSince = .now }
+            state.writesInFlight += 1
+        }
+    }
+
+    /// A write started with `writeStarted` finished (done or failed).
+    public func writeFinished() {
+        state.withLock { state in
+            state.writesInFlight -= 1
+            state.lastWrite = .now
+            if state.writesInFlight == 0 { state.writingSince = nil }
+        }
+    }
+
     /// How to stop the writer when it is stalled (cancelling its task); cleared with nil
     /// before that task ends.
     public func setCanceller(_ cancel: (@Sendable () -> Void)?) {
@@ -118,35 +198,49 @@ public final class StreamSink: Sendable {
     }
 
     /// The ticker's look at this stream: a heartbeat if it has been quiet, a cut-off if a
-    /// write has been stuck for `writeTimeout` seconds.
-    func tick(now: ContinuousClock.Instant, writeTimeout: Double) {
-        enum Action { case heartbeat(CheckedContinuation<Event, Never>), cancel(@Sendable () -> Void), none }
+    /// write has been stuck for `writeTimeout` seconds. True when an event-loop consumer is
+    /// to be woken for its heartbeat.
+    func tick(now: ContinuousClock.Instant, writeTimeout: Double) -> Bool {
+        enum Action { case heartbeat(CheckedContinuation<Event, Never>), wake, cancel(@Sendable () -> Void), none }
         let action = state.withLock { state -> Action in
             if let since = state.writingSince, now - since >= .milliseconds(Int64(writeTimeout * 1000)) {
                 guard let cancel = state.cancelWriter else { return .none }
                 state.cancelWriter = nil
                 return .cancel(cancel)
             }
-            if let waiter = state.waiter, state.queue.isEmpty,
+            guard state.queue.isEmpty, state.writesInFlight == 0, !state.ended,
                 now - state.lastWrite >= .milliseconds(Int64(quietInterval * 1000))
-            {
+            else { return .none }
+            if let waiter = state.waiter {
                 state.waiter = nil
                 state.lastWrite = now
                 return .heartbeat(waiter)
             }
-            return .none
+            guard state.wake != nil else { return .none }
+            state.lastWrite = now
+            state.queue.append(.heartbeat)
+            state.wakeDue = true
+            return .wake
         }
         switch action {
         case .heartbeat(let waiter): waiter.resume(returning: .heartbeat)
+        case .wake: return true
         case .cancel(let cancel):
             counters.cutOff.wrappingAdd(1, ordering: .relaxed)
             cancel()
         case .none: break
         }
+        return false
     }
 }
 
 extension StreamSink.Event {
+    /// The event with an entry's buffers of its own (`RenderedEntry.copied`).
+    var copiedForOneLoop: Self {
+        guard case .entry(let entry) = self else { return self }
+        return .entry(entry.copied())
+    }
+
     /// An item logged or a manifest read again: either way the channel's state moved on.
     var isChange: Bool {
         switch self {

@@ -1,0 +1,57 @@
+import Hummingbird
+import NIOCore
+
+/// A push stream's output through Hummingbird's response writer, for a stream asked for on
+/// a connection that already serves other requests (a browser's page, then its stream): the
+/// response body's task writes what the stream hands it, a few writes in flight at most.
+final class ResponseBodyPipe: StreamOutput, @unchecked Sendable {
+    let eventLoop: any EventLoop
+    private let connection: any Channel
+    private let delimiters: StreamDelimiters
+    private let chunks: AsyncStream<[ByteBuffer]>
+    private let continuation: AsyncStream<[ByteBuffer]>.Continuation
+    /// Writes handed over and not yet done (on the event loop).
+    private var inFlight = 0
+    /// Told, on the event loop, when `isWritable` changes.
+    var writabilityChanged: ((Bool) -> Void)?
+
+    static let writesInFlight = 4
+
+    init(connection: any Channel, delimiters: StreamDelimiters) {
+        self.connection = connection
+        self.delimiters = delimiters
+        eventLoop = connection.eventLoop
+        (chunks, continuation) = AsyncStream.makeStream(of: [ByteBuffer].self)
+    }
+
+    var isWritable: Bool { inFlight < Self.writesInFlight }
+
+    func write(_ part: ByteBuffer, opening: Bool, final: Bool) {
+        let tail = final ? delimiters.close : delimiters.delimiter
+        var buffers = opening ? [delimiters.opening, part] : [part]
+        if tail.readableBytes > 0 { buffers.append(tail) }
+        inFlight += 1
+        continuation.yield(buffers)
+        if inFlight == Self.writesInFlight { writabilityChanged?(false) }
+    }
+
+    func finish() {
+        continuation.finish()
+    }
+
+    func reset() {
+        StreamRoutes.reset(connection)
+    }
+
+    /// In the response body's task: writes every chunk until the stream finishes; throws when
+    /// the client has gone.
+    func pump(into writer: inout any ResponseBodyWriter) async throws {
+        for await chunk in chunks {
+            try await writer.write(contentsOf: chunk)
+            eventLoop.execute {
+                self.inFlight -= 1
+                if self.inFlight == Self.writesInFlight - 1 { self.writabilityChanged?(true) }
+            }
+        }
+    }
+}

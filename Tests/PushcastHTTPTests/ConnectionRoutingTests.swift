@@ -1,0 +1,89 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import PushcastHTTP
+
+/// How a connection's first bytes are read to decide who serves it (`FirstRequestHandler`,
+/// `DirectStreamTarget`), and the bytes a direct stream writes itself.
+@Suite("Connection routing")
+struct ConnectionRoutingTests {
+    static func target(_ line: String) -> DirectStreamTarget? {
+        DirectStreamTarget(requestLine: ByteBuffer(string: line).readableBytesView)
+    }
+
+    static let newsStream = target("GET /channels/news/stream HTTP/1.1")
+
+    @Test func itemStreamRequestLinesAreServedDirectly() {
+        #expect(Self.newsStream?.channel == "news" && Self.newsStream?.sse == false)
+        let events = Self.target("GET /channels/news/events HTTP/1.1")
+        #expect(events?.channel == "news" && events?.sse == true)
+        #expect(Self.target("GET /channels/a.b_c-9/stream?since=3&format=text HTTP/1.1")?.channel == "a.b_c-9")
+    }
+
+    @Test(arguments: [
+        "POST /channels/news/stream HTTP/1.1", "GET /channels/news/stream HTTP/1.0", "GET /channels/News/stream HTTP/1.1",
+        "GET /channels/a%2Fb/stream HTTP/1.1", "GET /channels/news/stream/more HTTP/1.1", "GET /channels//stream HTTP/1.1",
+        "GET /channels/news/items HTTP/1.1", "GET /channels/news/live HTTP/1.1", "GET /channels/../stream HTTP/1.1",
+        "GET /channels/.x/stream HTTP/1.1", "GET  /channels/news/stream HTTP/1.1", "GET /channels/news/stream",
+        "GET /x/news/stream HTTP/1.1", "",
+    ])
+    func everythingElseIsLeftToHummingbird(_ line: String) {
+        #expect(Self.target(line) == nil)
+    }
+
+    /// Feeds `pieces` to a `FirstRequestHandler` one read each; returns the target it routed
+    /// with (nil inside for "to Hummingbird"), if it routed, and the bytes passed on after it.
+    static func route(_ pieces: [String]) throws -> (routed: DirectStreamTarget??, passedOn: String) {
+        let channel = EmbeddedChannel()
+        let decided = channel.eventLoop.makePromise(of: ConnectionRouter.Route.self)
+        var routed: DirectStreamTarget??
+        let handler = FirstRequestHandler(timeout: .seconds(30), decided: decided) { target, channel in
+            routed = .some(target)
+            return channel.eventLoop.makeSucceededFuture(.direct)
+        }
+        try channel.pipeline.syncOperations.addHandler(handler)
+        for piece in pieces { try channel.writeInbound(ByteBuffer(string: piece)) }
+        var passedOn = ""
+        while let buffer = try channel.readInbound(as: ByteBuffer.self) { passedOn += String(buffer: buffer) }
+        _ = try? channel.finish()
+        return (routed, passedOn)
+    }
+
+    @Test func theHeadIsHeldUntilComplete() throws {
+        let request = "GET /channels/news/stream HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\r\n"
+        let pieces = request.map { String($0) }
+        let waiting = try Self.route(Array(pieces.dropLast()))
+        #expect(waiting.routed == nil && waiting.passedOn.isEmpty)
+        let whole = try Self.route(pieces)
+        #expect(whole.routed == .some(Self.newsStream))
+        #expect(whole.passedOn == request)
+    }
+
+    @Test func otherRequestsAndWhatFollowsArePassedOnIntact() throws {
+        let first = "POST /subscribers HTTP/1.1\r\nHost: x\r\nContent-Length: 13\r\n\r\n{\"name\":\"a\"}\n"
+        let second = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        let result = try Self.route([String(first.prefix(20)), String(first.dropFirst(20)), second])
+        #expect(result.routed == .some(nil))
+        #expect(result.passedOn == first + second)
+    }
+
+    @Test func anOverlongHeadIsNotWaitedFor() throws {
+        let line = "GET /channels/news/stream?x=" + String(repeating: "a", count: FirstRequestHandler.longestHead) + " HTTP/1.1\r\n"
+        let result = try Self.route([line])
+        #expect(result.routed == .some(nil))
+        #expect(result.passedOn.utf8.count == line.utf8.count)
+    }
+
+    @Test(arguments: [(0, "0"), (1, "1"), (15, "f"), (16, "10"), (255, "ff"), (4096, "1000"), (0x1234_abcd, "1234abcd")])
+    func chunkSizesAreHexadecimal(_ value: Int, _ hex: String) {
+        var buffer = ByteBuffer()
+        DirectStreamHandler.writeHex(value, to: &buffer)
+        #expect(String(buffer: buffer) == hex)
+    }
+
+    @Test func aHeadIsWrittenAsHTTP11() {
+        let head = DirectStreamHandler.head(.ok, [.contentType: "text/event-stream", .connection: "close"])
+        #expect(String(buffer: head) == "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n")
+    }
+}
