@@ -6,25 +6,14 @@ import Pushcast
 /// One channel's item stream from start to end (SPEC §3.1), for `/stream` and `/events`:
 /// registered with the hub first, then a snapshot or a replay from the log (with a `gap`
 /// first when the log no longer holds what was asked), then live parts, dropping any
-/// sequence already sent, so there is no race between replay and live.
-///
-/// It is driven by events on its connection's event loop, so a waiting stream costs no
-/// task: the hub wakes it, and each live item in order (the common case) or heartbeat is
-/// written there and then. What needs the store (the opening, a missed stretch to replay,
-/// the newest sequence after an overflow) runs in a task while the stream is `busy`; events
-/// queue in the sink meanwhile. Its state belongs to the event loop, or to that one task
-/// while `busy` (handed over and back through the loop).
-final class ChannelStream: @unchecked Sendable {
-    let engine: Engine
+/// sequence already sent, so there is no race between replay and live. Each live item in
+/// order, the common case, is written on the event loop the moment it comes (`PushStream`).
+final class ChannelStream: PushStream, @unchecked Sendable {
     let links: PublicURL
     let channel: String
     let since: Int64?
-    let framing: StreamFraming
-    let sink: StreamSink
-    let meter: TransportMeter
     /// Openings without `since`, shared by every such stream of the channel and framing.
     let openings: VersionedCache<Opening>
-    let output: any StreamOutput
 
     /// What a stream without `since` starts with: the snapshot part, or the final `retired`
     /// part, and the sequence it is current up to.
@@ -39,13 +28,6 @@ final class ChannelStream: @unchecked Sendable {
 
     /// The newest sequence written.
     private var lastSent: Int64 = 0
-    private var opened = false
-    private var busy = false
-    private var ended = false
-    /// The connection has more than it takes: counted by the ticker as a write in progress.
-    private var stalled = false
-    /// The task's write, waiting for the connection to take more.
-    private var writableWaiter: CheckedContinuation<Void, any Error>?
 
     /// Something the task writes through the event loop.
     private enum Part {
@@ -59,156 +41,62 @@ final class ChannelStream: @unchecked Sendable {
         engine: Engine, links: PublicURL, channel: String, since: Int64?, framing: StreamFraming, sink: StreamSink,
         meter: TransportMeter, openings: VersionedCache<Opening>, output: any StreamOutput
     ) {
-        self.engine = engine
         self.links = links
         self.channel = channel
         self.since = since
-        self.framing = framing
-        self.sink = sink
-        self.meter = meter
         self.openings = openings
-        self.output = output
+        super.init(engine: engine, framing: framing, sink: sink, meter: meter, output: output)
     }
 
-    /// On the event loop, once the response head is written: the opening, then live events.
-    func start() {
-        meter.open.wrappingAdd(1, ordering: .relaxed)
-        sink.setConsumer { self.drain() }
-        let output = self.output
-        sink.setCanceller { output.eventLoop.execute { output.reset() } }
-        runInTask { try await self.open() }
-    }
-
-    /// On the event loop: the connection takes more, or has stopped taking.
-    func writabilityChanged(_ writable: Bool) {
-        guard !ended, writable == stalled else { return }
-        stalled = !writable
-        if stalled {
-            sink.writeStarted()
-            return
-        }
-        sink.writeFinished()
-        if let waiter = writableWaiter {
-            writableWaiter = nil
-            waiter.resume()
-        } else {
-            drain()
-        }
-    }
-
-    /// On the event loop: ends the stream, ending the response too unless its connection has
-    /// gone. Safe to call more than once.
-    func end(finishing: Bool = true) {
-        guard !ended else { return }
-        ended = true
-        sink.setConsumer(nil)
-        sink.setCanceller(nil)
-        engine.hub.unregister(sink)
-        meter.open.wrappingSubtract(1, ordering: .relaxed)
-        if let waiter = writableWaiter {
-            writableWaiter = nil
-            waiter.resume(throwing: ChannelError.ioOnClosedChannel)
-        }
-        if finishing { output.finish() }
-    }
-
-    /// On the event loop: writes what the sink holds while the connection takes it.
-    private func drain() {
-        while !busy, !ended, !stalled, output.isWritable, let event = sink.poll() {
-            switch event {
-            case .entry(let entry):
-                guard entry.seq > lastSent else { continue }
-                guard entry.seq == lastSent + 1 else {
-                    let after = lastSent
-                    runInTask {
-                        try await self.replay(after: after, through: entry.seq - 1)
-                        try await self.write([.item(entry)])
-                    }
-                    return
-                }
-                send(item: entry)
-            case .changed:
-                continue
-            case .heartbeat:
-                send(framing.heartbeat)
-            case .retired(_, let last):
-                send(framing.control("retired", channel: channel, json: RetiredJSON(channel: channel, lastSeq: last)), final: true)
-            case .overflow:
+    override func handle(_ event: StreamSink.Event) {
+        switch event {
+        case .entry(let entry):
+            guard entry.seq > lastSent else { return }
+            guard entry.seq == lastSent + 1 else {
                 let after = lastSent
-                runInTask {
-                    let newest = try await self.engine.store.channel(self.channel)?.lastSeq ?? after
-                    let gap = GapJSON(channel: self.channel, from: after + 1, to: newest, reason: "overflow", resumeSince: after)
-                    try await self.write([.control(self.framing.control("gap", channel: self.channel, json: gap), final: true)])
+                return runInTask {
+                    try await self.replay(after: after, through: entry.seq - 1)
+                    try await self.write([.item(entry)])
                 }
-                return
-            case .shutdown:
-                send(framing.heartbeat, final: true)
             }
+            send(item: entry)
+            lastSent = entry.seq
+        case .changed:
+            break
+        case .heartbeat:
+            send(framing.heartbeat)
+        case .retired(_, let last):
+            send(framing.control("retired", channel: channel, json: RetiredJSON(channel: channel, lastSeq: last)), final: true)
+        case .overflow:
+            let after = lastSent
+            runInTask {
+                let newest = try await self.engine.store.channel(self.channel)?.lastSeq ?? after
+                let gap = GapJSON(channel: self.channel, from: after + 1, to: newest, reason: "overflow", resumeSince: after)
+                try await self.write([.control(self.framing.control("gap", channel: self.channel, json: gap), final: true)])
+            }
+        case .shutdown:
+            send(framing.heartbeat, final: true)
         }
     }
 
-    private func send(item entry: RenderedEntry) {
-        send(framing.item(entry))
-        lastSent = entry.seq
-        meter.delivered(published: entry.published)
-    }
-
-    /// Writes one part with the delimiter after it (the close delimiter after the last, which
-    /// ends the stream).
-    private func send(_ part: ByteBuffer, final: Bool = false) {
-        let delimiters = framing.delimiters
-        output.write(part, opening: !opened, final: final)
-        meter.sent(
-            (opened ? 0 : delimiters.opening.readableBytes) + part.readableBytes
-                + (final ? delimiters.close : delimiters.delimiter).readableBytes)
-        opened = true
-        if final { end() }
-    }
-
-    /// Runs `body` while the stream is busy, then goes back to draining the sink.
-    private func runInTask(_ body: @escaping @Sendable () async throws -> Void) {
-        busy = true
-        let loop = output.eventLoop
-        Task {
-            let failed: Bool
-            do {
-                try await body()
-                failed = false
-            } catch {
-                failed = true
-            }
-            loop.execute {
-                self.busy = false
-                if failed { self.end() } else { self.drain() }
-            }
-        }
-    }
-
-    /// From the task: writes parts on the event loop, then waits until the connection takes
-    /// more; throws once the stream has ended.
+    /// From the task: writes parts on the event loop.
     private func write(_ parts: [Part]) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            output.eventLoop.execute {
-                guard !self.ended else { return continuation.resume(throwing: ChannelError.ioOnClosedChannel) }
-                for part in parts where !self.ended {
-                    switch part {
-                    case .control(let buffer, let final): self.send(buffer, final: final)
-                    case .item(let entry) where entry.seq > self.lastSent: self.send(item: entry)
-                    case .item: break
-                    case .current(let seq): self.lastSent = max(self.lastSent, seq)
-                    }
-                }
-                if self.ended || !self.stalled && self.output.isWritable {
-                    continuation.resume()
-                } else {
-                    self.writableWaiter = continuation
+        try await onLoop {
+            for part in parts where !self.ended {
+                switch part {
+                case .control(let buffer, let final): self.send(buffer, final: final)
+                case .item(let entry) where entry.seq > self.lastSent:
+                    self.send(item: entry)
+                    self.lastSent = entry.seq
+                case .item: break
+                case .current(let seq): self.lastSent = max(self.lastSent, seq)
                 }
             }
         }
     }
 
     /// From the task: what the stream starts with.
-    private func open() async throws {
+    override func open() async throws {
         guard let since else {
             let framing = self.framing
             let opening = await openings.value(for: channel) { [engine, links, channel] in

@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Every connection of the server: its first request's head decides who serves it. An item
+/// Every connection of the server: its first request's head decides who serves it. A push
 /// stream (`DirectStreamTarget`) is served on SwiftNIO directly, with no task per connection
 /// (`DirectStreamHandler`), so that thousands of open streams cost little; everything else,
 /// and every later request on a kept-alive connection, goes to Hummingbird's HTTP/1 channel
@@ -23,6 +23,7 @@ struct ConnectionRouter: ServerChildChannel {
 
     let http1: HTTP1Channel
     let streams: StreamRoutes
+    let subscribers: SubscriberRoutes
     let stats: ServerStats
     /// How long the first request's head may take to arrive.
     let headTimeout: TimeAmount
@@ -62,7 +63,13 @@ struct ConnectionRouter: ServerChildChannel {
         decoderLimits.maxHeaderFieldCount = limits.maxHeaderFieldCount
         let decoder = ByteToMessageHandler(HTTPRequestDecoder(limitConfiguration: decoderLimits))
         try pipeline.addHandler(decoder)
-        try pipeline.addHandler(DirectStreamHandler(routes: streams, target: target, decoder: decoder, eventLoop: channel.eventLoop))
+        let open: @Sendable (Request) async throws -> StreamOpening
+        switch target.kind {
+        case .items: open = { [streams] in try await streams.itemStream($0, id: target.id, sse: false) }
+        case .events: open = { [streams] in try await streams.itemStream($0, id: target.id, sse: true) }
+        case .subscriber: open = { [subscribers] in try await subscribers.subscriberStream($0, sid: target.id) }
+        }
+        try pipeline.addHandler(DirectStreamHandler(open: open, decoder: decoder, eventLoop: channel.eventLoop))
         return channel.eventLoop.makeSucceededFuture(.direct)
     }
 }

@@ -3,10 +3,10 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 
-/// A connection whose first request is for an item stream (`ConnectionRouter` decides),
+/// A connection whose first request is for a push stream (`ConnectionRouter` decides),
 /// served on SwiftNIO directly: the request is checked as Hummingbird's route would check it
-/// (`StreamRoutes.itemStream`), then the stream writes to this connection from its event
-/// loop, with no task while it waits.
+/// (`open`, the route's own check), then the stream writes to this connection from its
+/// event loop, with no task while it waits.
 ///
 /// Once the request's head is decoded the decoder leaves the pipeline, and this handler
 /// writes the response itself: a head of the stream's own fields, then each part with its
@@ -18,11 +18,10 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
     typealias OutboundOut = ByteBuffer
 
     let eventLoop: any EventLoop
-    private let routes: StreamRoutes
-    private let target: DirectStreamTarget
+    private let open: @Sendable (Request) async throws -> StreamOpening
     private let decoder: any RemovableChannelHandler
     private var context: ChannelHandlerContext?
-    private var stream: ChannelStream?
+    private var stream: PushStream?
     private var answered = false
     private var writable = true
     /// The stream's delimiters; the one after a part is followed by the end of its chunk.
@@ -32,9 +31,11 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
 
     static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
-    init(routes: StreamRoutes, target: DirectStreamTarget, decoder: any RemovableChannelHandler, eventLoop: any EventLoop) {
-        self.routes = routes
-        self.target = target
+    init(
+        open: @escaping @Sendable (Request) async throws -> StreamOpening, decoder: any RemovableChannelHandler,
+        eventLoop: any EventLoop
+    ) {
+        self.open = open
         self.decoder = decoder
         self.eventLoop = eventLoop
     }
@@ -58,11 +59,11 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
         let request = Request(
             head: HTTPRequest(method: .get, scheme: nil, authority: head.headers.first(name: "host"), path: head.uri, headerFields: fields),
             body: .init(buffer: ByteBuffer()))
-        let (routes, target) = (self.routes, self.target)
+        let open = self.open
         Task {
             do {
-                let wanted = try await routes.itemStream(request, id: target.channel, sse: target.sse)
-                self.eventLoop.execute { self.begin(wanted) }
+                let opening = try await open(request)
+                self.eventLoop.execute { self.begin(opening) }
             } catch {
                 let refusal = error as? APIError ?? APIError(.internalServerError, "internal", "the server could not answer; see its log")
                 self.eventLoop.execute { self.refuse(refusal) }
@@ -70,15 +71,15 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
         }
     }
 
-    private func begin(_ wanted: StreamRoutes.ItemStreamRequest) {
+    private func begin(_ opening: StreamOpening) {
         guard let context, context.channel.isActive else { return }
-        guard let stream = routes.makeStream(wanted, on: self) else { return refuse(StreamRoutes.busy) }
-        var headers = StreamRoutes.streamHeaders(wanted.framing.delimiters)
+        guard let stream = opening.make(self) else { return refuse(StreamRoutes.busy) }
+        var headers = StreamRoutes.streamHeaders(opening.delimiters)
         headers[.transferEncoding] = "chunked"
         headers[.connection] = "close"
         context.writeAndFlush(wrapOutboundOut(Self.head(.ok, headers)), promise: nil)
-        let delimiters = wanted.framing.delimiters
-        opening = delimiters.opening
+        let delimiters = opening.delimiters
+        self.opening = delimiters.opening
         delimiter = delimiters.delimiter
         delimiter.writeStaticString("\r\n")
         close = delimiters.close
@@ -111,7 +112,7 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
 
     /// The part and its delimiters as one chunk: three writes, one of them the part shared
     /// by every stream of the event loop.
-    func write(_ part: ByteBuffer, opening: Bool, final: Bool) {
+    func write(_ part: ByteBuffer, opening: Bool, final: Bool, written: ((Bool) -> Void)?) {
         guard let context else { return }
         var tail = delimiter
         if final {
@@ -125,7 +126,13 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
         if opening { header.writeImmutableBuffer(self.opening) }
         context.write(wrapOutboundOut(header), promise: nil)
         context.write(wrapOutboundOut(part), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(tail), promise: nil)
+        guard let written else { return context.writeAndFlush(wrapOutboundOut(tail), promise: nil) }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(tail), promise: promise)
+        let loopBound = NIOLoopBound(written, eventLoop: context.eventLoop)
+        promise.futureResult.whenComplete { result in
+            if case .success = result { loopBound.value(true) } else { loopBound.value(false) }
+        }
     }
 
     private static let allocator = ByteBufferAllocator()

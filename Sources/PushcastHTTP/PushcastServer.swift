@@ -66,10 +66,10 @@ public enum PushcastServer {
         ChannelRoutes(engine: engine, links: links, pages: pages).register(in: routes)
         let streams = StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken, stats: stats)
         streams.register(in: routes)
-        SubscriberRoutes(
+        let subscribers = SubscriberRoutes(
             engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat,
-            stats: stats
-        ).register(in: routes)
+            stats: stats)
+        subscribers.register(in: routes)
         FeedRoutes(engine: engine, links: links, stats: stats).register(in: routes)
         StatsRoutes(engine: engine, stats: stats, registry: configuration.metrics).register(in: routes)
         routes.add("/healthz", [.get: { _, _ in
@@ -87,7 +87,7 @@ public enum PushcastServer {
                         configuration: .init(
                             additionalChannelHandlers: [PeerCloseWatcher()], idleTimeout: idleTimeout,
                             httpDecoderConfiguration: ServerConfiguration.decoderLimits)),
-                    streams: streams, stats: stats, headTimeout: idleTimeout)
+                    streams: streams, subscribers: subscribers, stats: stats, headTimeout: idleTimeout)
             },
             // A deep accept queue: thousands of readers reconnecting at once (a restart) are
             // accepted, not left to retry their SYNs a second later.

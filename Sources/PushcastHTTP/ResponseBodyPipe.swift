@@ -8,8 +8,10 @@ final class ResponseBodyPipe: StreamOutput, @unchecked Sendable {
     let eventLoop: any EventLoop
     private let connection: any Channel
     private let delimiters: StreamDelimiters
-    private let chunks: AsyncStream<[ByteBuffer]>
-    private let continuation: AsyncStream<[ByteBuffer]>.Continuation
+    /// A write: its buffers, and who is told once Hummingbird's writer has taken them.
+    private typealias Chunk = (buffers: [ByteBuffer], written: NIOLoopBound<(Bool) -> Void>?)
+    private let chunks: AsyncStream<Chunk>
+    private let continuation: AsyncStream<Chunk>.Continuation
     /// Writes handed over and not yet done (on the event loop).
     private var inFlight = 0
     /// Told, on the event loop, when `isWritable` changes.
@@ -21,17 +23,18 @@ final class ResponseBodyPipe: StreamOutput, @unchecked Sendable {
         self.connection = connection
         self.delimiters = delimiters
         eventLoop = connection.eventLoop
-        (chunks, continuation) = AsyncStream.makeStream(of: [ByteBuffer].self)
+        (chunks, continuation) = AsyncStream.makeStream(of: Chunk.self)
     }
 
     var isWritable: Bool { inFlight < Self.writesInFlight }
 
-    func write(_ part: ByteBuffer, opening: Bool, final: Bool) {
+    func write(_ part: ByteBuffer, opening: Bool, final: Bool, written: ((Bool) -> Void)?) {
         let tail = final ? delimiters.close : delimiters.delimiter
         var buffers = opening ? [delimiters.opening, part] : [part]
         if tail.readableBytes > 0 { buffers.append(tail) }
         inFlight += 1
-        continuation.yield(buffers)
+        let told = written.map { NIOLoopBound($0, eventLoop: eventLoop) }
+        if case .terminated = continuation.yield((buffers, told)) { written?(false) }
         if inFlight == Self.writesInFlight { writabilityChanged?(false) }
     }
 
@@ -39,17 +42,26 @@ final class ResponseBodyPipe: StreamOutput, @unchecked Sendable {
         continuation.finish()
     }
 
+
     func reset() {
         StreamRoutes.reset(connection)
     }
 
     /// In the response body's task: writes every chunk until the stream finishes; throws when
-    /// the client has gone.
+    /// the client has gone. A write is told it is written once the writer has taken it and
+    /// the event loop has gone round after it, by when the writer's flush has run.
     func pump(into writer: inout any ResponseBodyWriter) async throws {
         for await chunk in chunks {
-            try await writer.write(contentsOf: chunk)
+            do {
+                try await writer.write(contentsOf: chunk.buffers)
+            } catch {
+                continuation.finish()
+                if let written = chunk.written { eventLoop.execute { written.value(false) } }
+                throw error
+            }
             eventLoop.execute {
                 self.inFlight -= 1
+                chunk.written?.value(true)
                 if self.inFlight == Self.writesInFlight - 1 { self.writabilityChanged?(true) }
             }
         }

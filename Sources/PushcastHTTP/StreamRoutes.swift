@@ -37,17 +37,9 @@ struct StreamRoutes: Sendable {
         routes.add("/channels/{id}/refresh", [.post: { request, context in try await refresh(request, context) }])
     }
 
-    /// What a valid request for an item stream asks for.
-    struct ItemStreamRequest: Sendable {
-        let channel: String
-        let since: Int64?
-        let framing: StreamFraming
-        let meter: TransportMeter
-    }
-
     /// Checks a request for `/channels/<id>/stream` (or `/events` when `sse`), however it is
     /// served: the errors a stream is refused with are the same both ways.
-    func itemStream(_ request: Request, id: String, sse: Bool) async throws -> ItemStreamRequest {
+    func itemStream(_ request: Request, id: String, sse: Bool) async throws -> StreamOpening {
         guard await engine.catalog.entry(id) != nil else { throw APIError.unknownChannel(id) }
         let framing: StreamFraming
         if sse {
@@ -63,22 +55,14 @@ struct StreamRoutes: Sendable {
         try checkCapacity()
         let meter = stats[sse ? .events : .stream]
         meter.answered.wrappingAdd(1, ordering: .relaxed)
-        return ItemStreamRequest(channel: id, since: since, framing: framing, meter: meter)
-    }
-
-    /// The stream `wanted` writing to `output`, registered with the hub for the output's event
-    /// loop (call on that loop, then `start()` it once the response head is written); nil when
-    /// the hub holds as many streams as it may.
-    func makeStream(_ wanted: ItemStreamRequest, on output: any StreamOutput) -> ChannelStream? {
-        guard let sink = engine.hub.register([wanted.channel], eventLoop: output.eventLoop) else { return nil }
-        let openings: VersionedCache<ChannelStream.Opening>
-        switch wanted.framing.kind {
-        case .multipart: openings = self.openings.multipart
-        case .events: openings = self.openings.events
+        let openings = sse ? self.openings.events : self.openings.multipart
+        let (engine, links) = (self.engine, self.links)
+        return StreamOpening(delimiters: framing.delimiters) { output in
+            guard let sink = engine.hub.register([id], eventLoop: output.eventLoop) else { return nil }
+            return ChannelStream(
+                engine: engine, links: links, channel: id, since: since, framing: framing, sink: sink, meter: meter,
+                openings: openings, output: output)
         }
-        return ChannelStream(
-            engine: engine, links: links, channel: wanted.channel, since: wanted.since, framing: wanted.framing, sink: sink,
-            meter: wanted.meter, openings: openings, output: output)
     }
 
     /// The head fields of every push stream.
@@ -87,37 +71,9 @@ struct StreamRoutes: Sendable {
     }
 
     /// An item stream asked for on a connection Hummingbird serves (`DirectStreamHandler`
-    /// takes those that open their connection): the same stream, written by the response
-    /// body's task through a `ResponseBodyPipe`.
+    /// takes those that open their connection).
     private func stream(_ request: Request, _ context: PushcastRequestContext, sse: Bool) async throws -> Response {
-        let wanted = try await itemStream(request, id: try context.parameters.require("id"), sse: sse)
-        let connection = context.channel
-        let routes = self
-        return Response(
-            status: .ok, headers: Self.streamHeaders(wanted.framing.delimiters),
-            body: ResponseBody { writer in
-                let pipe = ResponseBodyPipe(connection: connection, delimiters: wanted.framing.delimiters)
-                let started = try await connection.eventLoop.submit { () -> ChannelStream? in
-                    guard let stream = routes.makeStream(wanted, on: pipe) else { return nil }
-                    pipe.writabilityChanged = { stream.writabilityChanged($0) }
-                    stream.start()
-                    return stream
-                }.get()
-                guard let stream = started else { return try await writer.finish(nil) }
-                connection.closeFuture.whenComplete { _ in stream.sink.offer(.shutdown) }
-                PeerCloseWatcher.whenClientCloses(connection) { stream.sink.offer(.shutdown) }
-                do {
-                    try await withGracefulShutdownHandler {
-                        try await pipe.pump(into: &writer)
-                    } onGracefulShutdown: {
-                        stream.sink.offer(.shutdown)
-                    }
-                } catch {
-                    connection.eventLoop.execute { stream.end(finishing: false) }
-                    throw error
-                }
-                try await writer.finish(nil)
-            })
+        try await itemStream(request, id: try context.parameters.require("id"), sse: sse).response(on: context.channel)
     }
 
     private func poll(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {

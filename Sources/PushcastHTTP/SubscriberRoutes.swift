@@ -96,7 +96,13 @@ struct SubscriberRoutes: Sendable {
     }
 
     private func stream(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
-        let subscriber = try await authenticate(request, context)
+        try await subscriberStream(request, sid: try context.parameters.require("sid")).response(on: context.channel)
+    }
+
+    /// Checks a request for `/subscribers/<sid>/stream`, however it is served (see
+    /// `StreamRoutes.itemStream`).
+    func subscriberStream(_ request: Request, sid: String) async throws -> StreamOpening {
+        let subscriber = try await authenticate(request, sid: sid)
         let cursors = Dictionary(
             uniqueKeysWithValues: try await engine.store.subscriptions(of: subscriber.id).map { ($0.channel, $0.cursor) })
         let query = request.uri.queryParameters["format"].map(String.init)
@@ -106,16 +112,14 @@ struct SubscriberRoutes: Sendable {
         guard engine.hub.openStreams < engine.hub.configuration.maxStreams else { throw StreamRoutes.busy }
         let framing = StreamFraming.multipart(format, boundary: StreamDelimiters.makeBoundary())
         let once = ["1", "true", "yes"].contains(request.uri.queryParameters["once"].map { $0.lowercased() } ?? "")
-        let engine = self.engine
         let meter = stats[.stream]
-        let connection = context.channel
-        return StreamResponse.make(
-            engine: engine, channels: Set(cursors.keys), delimiters: framing.delimiters, meter: meter, connection: connection
-        ) { writer, sink in
-            try await SubscriberStreamer(
+        meter.answered.wrappingAdd(1, ordering: .relaxed)
+        let engine = self.engine
+        return StreamOpening(delimiters: framing.delimiters) { output in
+            guard let sink = engine.hub.register(Set(cursors.keys), eventLoop: output.eventLoop) else { return nil }
+            return SubscriberStream(
                 engine: engine, subscriber: subscriber.id, cursors: cursors, once: once, framing: framing, sink: sink,
-                meter: meter, connection: connection
-            ).run(&writer)
+                meter: meter, output: output)
         }
     }
 
@@ -153,7 +157,10 @@ struct SubscriberRoutes: Sendable {
     }
 
     private func authenticate(_ request: Request, _ context: PushcastRequestContext) async throws -> SubscriberRecord {
-        let sid = try context.parameters.require("sid")
+        try await authenticate(request, sid: try context.parameters.require("sid"))
+    }
+
+    private func authenticate(_ request: Request, sid: String) async throws -> SubscriberRecord {
         let denied = APIError(
             .unauthorized, "bad-token", "this needs the subscriber's token: 'Authorization: Bearer …'",
             headers: [.wwwAuthenticate: "Bearer"])

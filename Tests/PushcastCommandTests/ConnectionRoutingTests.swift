@@ -46,6 +46,34 @@ struct ConnectionRoutingTests {
         }
     }
 
+    /// A subscriber's stream is served either way, and moves the cursor either way.
+    @Test(arguments: [false, true])
+    func aSubscriberStreamIsServedEitherWay(keptAlive: Bool) async throws {
+        let server = try await StreamEndToEndTests.newsServer()
+        let (id, token) = try await SubscriberEndToEndTests.register(server)
+        let subscribed = try await server.request(
+            "/subscribers/\(id)/subscriptions/news", method: "PUT", headers: ["Authorization": "Bearer \(token)"])
+        #expect(subscribed.status == 201)
+        let socket = try RawSocket(port: HostileHTTPTests.port(server))
+        if keptAlive {
+            try socket.send(Self.request("/healthz"))
+            #expect(socket.receives("ok\n", within: 10))
+        }
+        try socket.send(Self.request("/subscribers/\(id)/stream?token=\(token)"))
+        let head = try #require(socket.receive(until: "\r\n\r\n", within: 10))
+        #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(head.lowercased().contains("connection: close") == !keptAlive)
+        let first = try await StreamEndToEndTests.edit(server, "one")
+        #expect(socket.receives("Pushcast-Seq: \(first)\r\n", within: 10))
+        let second = try await StreamEndToEndTests.edit(server, "two")
+        #expect(socket.receives("Pushcast-Seq: \(second)\r\n", within: 10))
+        // The first item is confirmed by the write of the second.
+        try await server.waitUntil("the cursor at \(first)") {
+            let list = try await server.request("/subscribers/\(id)/subscriptions", headers: ["Authorization": "Bearer \(token)"])
+            return try list.json()["subscriptions"].flatMap { ($0 as? [[String: Any]])?.first?["cursor"] as? Int } ?? 0 >= first
+        }
+    }
+
     @Test func refusalsAreJSONErrorsEitherWay() async throws {
         let server = try await StreamEndToEndTests.newsServer(["--max-streams", "1"])
         let port = HostileHTTPTests.port(server)

@@ -4,8 +4,7 @@ import Testing
 
 /// `kill -9` at random moments while items are being logged (issue 8, SPEC §4): after each
 /// restart the log has no gap, holds each published item exactly once, and a subscriber
-/// that resumes with its cursors has every item (at least once; exactly once by seq), but
-/// for the known gap noted below.
+/// that resumes with its cursors has every item (at least once; exactly once by seq).
 @Suite("pushcast serve: crash safety")
 struct CrashSafetyTests {
     /// Publishes items 1…count of channel `burst` (one local file each).
@@ -62,15 +61,9 @@ struct CrashSafetyTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         received += last.items.compactMap(\.seq)
+        // A cursor moves only once the socket has its item and a later write: nothing lost.
         let missing = all.subtracting(received)
-        // Known gap (docs/HARDENING.md): a cursor is confirmed once a later write has been
-        // taken and the event loop has gone round, not once the kernel has the bytes, so a
-        // kill -9 in that window can lose one confirmed item in a few runs under load. It
-        // closes when streams write with their own promises (the SwiftNIO stream path).
-        #expect(missing.count <= 3, "missing \(missing.sorted())")
-        withKnownIssue("kill -9 can lose a just-confirmed item under load", isIntermittent: true) {
-            #expect(missing.isEmpty, "missing \(missing.sorted())")
-        }
+        #expect(missing.isEmpty, "missing \(missing.sorted())")
         let duplicates = received.count - Set(received).count
         #expect(duplicates <= 3 * 2, "\(duplicates) items came twice")  // at most the unconfirmed ones of each killed stream
     }

@@ -14,11 +14,14 @@ struct ConnectionRoutingTests {
 
     static let newsStream = target("GET /channels/news/stream HTTP/1.1")
 
-    @Test func itemStreamRequestLinesAreServedDirectly() {
-        #expect(Self.newsStream?.channel == "news" && Self.newsStream?.sse == false)
+    @Test func pushStreamRequestLinesAreServedDirectly() {
+        #expect(Self.newsStream?.id == "news" && Self.newsStream?.kind == .items)
         let events = Self.target("GET /channels/news/events HTTP/1.1")
-        #expect(events?.channel == "news" && events?.sse == true)
-        #expect(Self.target("GET /channels/a.b_c-9/stream?since=3&format=text HTTP/1.1")?.channel == "a.b_c-9")
+        #expect(events?.id == "news" && events?.kind == .events)
+        #expect(Self.target("GET /channels/a.b_c-9/stream?since=3&format=text HTTP/1.1")?.id == "a.b_c-9")
+        let sid = String(repeating: "0123456789abcdef", count: 2)
+        let subscriber = Self.target("GET /subscribers/\(sid)/stream?token=x&once=1 HTTP/1.1")
+        #expect(subscriber?.id == sid && subscriber?.kind == .subscriber)
     }
 
     @Test(arguments: [
@@ -26,7 +29,9 @@ struct ConnectionRoutingTests {
         "GET /channels/a%2Fb/stream HTTP/1.1", "GET /channels/news/stream/more HTTP/1.1", "GET /channels//stream HTTP/1.1",
         "GET /channels/news/items HTTP/1.1", "GET /channels/news/live HTTP/1.1", "GET /channels/../stream HTTP/1.1",
         "GET /channels/.x/stream HTTP/1.1", "GET  /channels/news/stream HTTP/1.1", "GET /channels/news/stream",
-        "GET /x/news/stream HTTP/1.1", "",
+        "GET /x/news/stream HTTP/1.1", "GET /subscribers/abc/stream HTTP/1.1",
+        "GET /subscribers/\(String(repeating: "0123456789ABCDEF", count: 2))/stream HTTP/1.1",
+        "GET /subscribers/\(String(repeating: "0123456789abcdef", count: 2))/live HTTP/1.1", "",
     ])
     func everythingElseIsLeftToHummingbird(_ line: String) {
         #expect(Self.target(line) == nil)

@@ -1,0 +1,45 @@
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+
+/// A push stream request that passed its checks, however it is served: the delimiters its
+/// response head names, and how to make the stream on an output.
+struct StreamOpening: Sendable {
+    let delimiters: StreamDelimiters
+    /// Makes the stream on `output`, registered with the hub for the output's event loop
+    /// (call on that loop, then `start()` it once the response head is written); nil when the
+    /// hub holds as many streams as it may.
+    let make: @Sendable (any StreamOutput) -> PushStream?
+
+    /// The stream as Hummingbird's response, for a request on a connection Hummingbird
+    /// serves: the same stream, written by the response body's task through a
+    /// `ResponseBodyPipe`.
+    func response(on connection: any Channel) -> Response {
+        let (delimiters, make) = (self.delimiters, self.make)
+        return Response(
+            status: .ok, headers: StreamRoutes.streamHeaders(delimiters),
+            body: ResponseBody { writer in
+                let pipe = ResponseBodyPipe(connection: connection, delimiters: delimiters)
+                let started = try await connection.eventLoop.submit { () -> PushStream? in
+                    guard let stream = make(pipe) else { return nil }
+                    pipe.writabilityChanged = { stream.writabilityChanged($0) }
+                    stream.start()
+                    return stream
+                }.get()
+                guard let stream = started else { return try await writer.finish(nil) }
+                connection.closeFuture.whenComplete { _ in stream.sink.offer(.shutdown) }
+                PeerCloseWatcher.whenClientCloses(connection) { stream.sink.offer(.shutdown) }
+                do {
+                    try await withGracefulShutdownHandler {
+                        try await pipe.pump(into: &writer)
+                    } onGracefulShutdown: {
+                        stream.sink.offer(.shutdown)
+                    }
+                } catch {
+                    connection.eventLoop.execute { stream.end(finishing: false) }
+                    throw error
+                }
+                try await writer.finish(nil)
+            })
+    }
+}
