@@ -13,6 +13,8 @@ class PushStream: @unchecked Sendable {
     let sink: StreamSink
     let meter: TransportMeter
     let output: any StreamOutput
+    /// The meter's counts for this stream's event loop.
+    private let tally: TransportMeter.Shard
 
     private var opened = false
     private var busy = false
@@ -28,6 +30,7 @@ class PushStream: @unchecked Sendable {
         self.sink = sink
         self.meter = meter
         self.output = output
+        tally = meter.shard(for: output.eventLoop)
     }
 
     /// From the task: what the stream starts with, before live events.
@@ -90,7 +93,7 @@ class PushStream: @unchecked Sendable {
     final func send(_ part: ByteBuffer, final: Bool = false, written: ((Bool) -> Void)? = nil) {
         let delimiters = framing.delimiters
         output.write(part, opening: !opened, final: final, written: written)
-        meter.sent(
+        tally.sent(
             (opened ? 0 : delimiters.opening.readableBytes) + part.readableBytes
                 + (final ? delimiters.close : delimiters.delimiter).readableBytes)
         opened = true
@@ -100,7 +103,7 @@ class PushStream: @unchecked Sendable {
     /// On the event loop: sends an item's part; a live one counts its publish-to-write latency.
     final func send(item entry: RenderedEntry, written: ((Bool) -> Void)? = nil) {
         send(framing.item(entry), written: written)
-        meter.delivered(published: entry.published)
+        tally.delivered(published: entry.published)
     }
 
     /// On the event loop: runs `body` while the stream is busy, then goes back to the sink;

@@ -1,38 +1,66 @@
 import Foundation
 import Histogram
+import NIOCore
 import Pushcast
 import Synchronization
 
 /// What one transport has done since the server started: streams open, requests answered
 /// (a fresh answer apart from "nothing new": 304 for RSS, 204 for long poll), items and
-/// bytes sent, and how long after its publication each live item was written.
+/// bytes sent, and how long after its publication each live item was written. Items, bytes
+/// and delays are counted in shards, one per event loop that streams write on
+/// (`shard(for:)`), so that loops fanning an item out at once never write to the same
+/// memory; `/stats` adds the shards up.
 final class TransportMeter: Sendable {
     let transport: Transport
     let open = Atomic<Int>(0)
     let answered = Atomic<Int>(0)
     let unchanged = Atomic<Int>(0)
-    let items = Atomic<Int>(0)
-    let bytes = Atomic<Int>(0)
-    /// Publish → write, in microseconds.
-    private let latency = Mutex(TransportMeter.histogram())
+    /// For everything not written on a stream's own event loop.
+    private let shared = Shard()
+    private let shards = Mutex<[ObjectIdentifier: Shard]>([:])
     /// RSS only: an item's logging → the first poll that returned it, in microseconds.
     private let firstSeen = Mutex(TransportMeter.histogram())
+
+    /// Items and bytes written, and publish → write delays in microseconds.
+    final class Shard: Sendable {
+        let items = Atomic<Int>(0)
+        let bytes = Atomic<Int>(0)
+        let latency = Mutex(TransportMeter.histogram())
+
+        /// One item written; a live one (published by the hub, not replayed) has its latency recorded.
+        func delivered(published: ContinuousClock.Instant?, count: Int = 1) {
+            items.wrappingAdd(count, ordering: .relaxed)
+            guard let published else { return }
+            let elapsed = ContinuousClock.now - published
+            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            latency.withLock { _ = $0.record(UInt64(max(micros, 0))) }
+        }
+
+        func sent(_ count: Int) {
+            bytes.wrappingAdd(count, ordering: .relaxed)
+        }
+    }
 
     init(_ transport: Transport) {
         self.transport = transport
     }
 
-    private static func histogram() -> Histogram<UInt64> {
+    fileprivate static func histogram() -> Histogram<UInt64> {
         Histogram(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     }
 
-    /// One item written; a live one (published by the hub, not replayed) has its latency recorded.
+    /// The shard for streams writing on `loop`.
+    func shard(for loop: any EventLoop) -> Shard {
+        shards.withLock { shards in
+            if let shard = shards[ObjectIdentifier(loop)] { return shard }
+            let shard = Shard()
+            shards[ObjectIdentifier(loop)] = shard
+            return shard
+        }
+    }
+
     func delivered(published: ContinuousClock.Instant?, count: Int = 1) {
-        items.wrappingAdd(count, ordering: .relaxed)
-        guard let published else { return }
-        let elapsed = ContinuousClock.now - published
-        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        latency.withLock { _ = $0.record(UInt64(max(micros, 0))) }
+        shared.delivered(published: published, count: count)
     }
 
     func firstSeen(after seconds: Double) {
@@ -40,15 +68,18 @@ final class TransportMeter: Sendable {
     }
 
     func sent(_ count: Int) {
-        bytes.wrappingAdd(count, ordering: .relaxed)
+        shared.sent(count)
     }
 
     var snapshot: TransportJSON {
-        TransportJSON(
+        let all = shards.withLock { Array($0.values) } + [shared]
+        var latency = Self.histogram()
+        for shard in all { shard.latency.withLock { latency.add($0) } }
+        return TransportJSON(
             transport: transport.rawValue, name: transport.name, kind: transport.kind, open: open.load(ordering: .relaxed),
             requests: answered.load(ordering: .relaxed), notModified: unchanged.load(ordering: .relaxed),
-            itemsSent: items.load(ordering: .relaxed), bytesSent: bytes.load(ordering: .relaxed),
-            latencyMs: latency.withLock { LatencyJSON($0) },
+            itemsSent: all.reduce(0) { $0 + $1.items.load(ordering: .relaxed) },
+            bytesSent: all.reduce(0) { $0 + $1.bytes.load(ordering: .relaxed) }, latencyMs: LatencyJSON(latency),
             firstSeenMs: transport == .rss ? firstSeen.withLock { LatencyJSON($0) } : nil)
     }
 }
