@@ -18,8 +18,10 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
     typealias OutboundOut = ByteBuffer
 
     let eventLoop: any EventLoop
-    private let open: @Sendable (Request) async throws -> StreamOpening
-    private let decoder: any RemovableChannelHandler
+    /// The request's check, and the HTTP decoder: both let go of once the head is read, so
+    /// that an open stream keeps neither.
+    private var open: (@Sendable (Request) async throws -> StreamOpening)?
+    private var decoder: (any RemovableChannelHandler)?
     private var context: ChannelHandlerContext?
     private var stream: PushStream?
     private var answered = false
@@ -49,8 +51,10 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !answered, case .head(let head) = unwrapInboundIn(data) else { return }
+        guard !answered, case .head(let head) = unwrapInboundIn(data), let open, let decoder else { return }
         answered = true
+        self.open = nil
+        self.decoder = nil
         context.pipeline.syncOperations.removeHandler(decoder, promise: nil)
         var fields = HTTPFields()
         for (name, value) in head.headers {
@@ -59,7 +63,6 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
         let request = Request(
             head: HTTPRequest(method: .get, scheme: nil, authority: head.headers.first(name: "host"), path: head.uri, headerFields: fields),
             body: .init(buffer: ByteBuffer()))
-        let open = self.open
         Task {
             do {
                 let opening = try await open(request)

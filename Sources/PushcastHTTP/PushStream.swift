@@ -7,7 +7,7 @@ import Pushcast
 /// What needs the store (the opening, a stretch to replay) runs in a task while the stream
 /// is `busy`, and events queue in the sink meanwhile. A stream's state belongs to the event
 /// loop, or to that one task while `busy` (handed over and back through the loop).
-class PushStream: @unchecked Sendable {
+class PushStream: StreamConsumer, @unchecked Sendable {
     let engine: Engine
     let framing: StreamFraming
     let sink: StreamSink
@@ -43,9 +43,7 @@ class PushStream: @unchecked Sendable {
     /// On the event loop, once the response head is written: the opening, then live events.
     final func start() {
         meter.open.wrappingAdd(1, ordering: .relaxed)
-        sink.setConsumer { self.drain() }
-        let output = self.output
-        sink.setCanceller { output.eventLoop.execute { output.reset() } }
+        sink.setConsumer(self)
         runInTask { try await self.open() }
     }
 
@@ -54,10 +52,10 @@ class PushStream: @unchecked Sendable {
         guard !ended, writable == stalled else { return }
         stalled = !writable
         if stalled {
-            sink.writeStarted()
+            sink.stalled()
             return
         }
-        sink.writeFinished()
+        sink.unstalled()
         if let waiter = writableWaiter {
             writableWaiter = nil
             waiter.resume()
@@ -72,7 +70,6 @@ class PushStream: @unchecked Sendable {
         guard !ended else { return }
         ended = true
         sink.setConsumer(nil)
-        sink.setCanceller(nil)
         engine.hub.unregister(sink)
         meter.open.wrappingSubtract(1, ordering: .relaxed)
         if let waiter = writableWaiter {
@@ -84,8 +81,27 @@ class PushStream: @unchecked Sendable {
 
     /// On the event loop: handles what the sink holds while the connection takes it.
     private func drain() {
-        while !busy, !ended, !stalled, output.isWritable, let event = sink.poll() { handle(event) }
+        while canWrite, let event = sink.poll() { handle(event) }
     }
+
+    // MARK: StreamConsumer
+
+    final func wake() {
+        drain()
+    }
+
+    final func take(_ event: StreamSink.Event) -> Bool {
+        guard canWrite else { return false }
+        handle(event)
+        return true
+    }
+
+    final func cutOff() {
+        let output = self.output
+        output.eventLoop.execute { output.reset() }
+    }
+
+    private var canWrite: Bool { !busy && !ended && !stalled && output.isWritable }
 
     /// On the event loop: writes one part with the delimiter after it (the close delimiter
     /// after the last, which ends the stream). `written` is called once the bytes have reached
@@ -93,6 +109,7 @@ class PushStream: @unchecked Sendable {
     final func send(_ part: ByteBuffer, final: Bool = false, written: ((Bool) -> Void)? = nil) {
         let delimiters = framing.delimiters
         output.write(part, opening: !opened, final: final, written: written)
+        sink.wrote()
         tally.sent(
             (opened ? 0 : delimiters.opening.readableBytes) + part.readableBytes
                 + (final ? delimiters.close : delimiters.delimiter).readableBytes)

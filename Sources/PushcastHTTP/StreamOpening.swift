@@ -27,17 +27,21 @@ struct StreamOpening: Sendable {
                     return stream
                 }.get()
                 guard let stream = started else { return try await writer.finish(nil) }
-                connection.closeFuture.whenComplete { _ in stream.sink.offer(.shutdown) }
-                PeerCloseWatcher.whenClientCloses(connection) { stream.sink.offer(.shutdown) }
-                do {
-                    try await withGracefulShutdownHandler {
-                        try await pipe.pump(into: &writer)
-                    } onGracefulShutdown: {
-                        stream.sink.offer(.shutdown)
+                // These last as long as the connection, which may serve more: they hold the sink only.
+                let sink = stream.sink
+                connection.closeFuture.whenComplete { _ in sink.offer(.shutdown) }
+                PeerCloseWatcher.whenClientCloses(connection) { sink.offer(.shutdown) }
+                defer {
+                    // However the body ends: the stream is over, and the pipe lets go of it.
+                    connection.eventLoop.execute {
+                        stream.end(finishing: false)
+                        pipe.writabilityChanged = nil
                     }
-                } catch {
-                    connection.eventLoop.execute { stream.end(finishing: false) }
-                    throw error
+                }
+                try await withGracefulShutdownHandler {
+                    try await pipe.pump(into: &writer)
+                } onGracefulShutdown: {
+                    sink.offer(.shutdown)
                 }
                 try await writer.finish(nil)
             })

@@ -144,6 +144,50 @@ struct StreamEndToEndTests {
         #expect(Self.json(ahead.received[0])["reason"] as? String == "ahead")
     }
 
+    /// More items at once than a stream's queue holds (256), to a reader that keeps up: it
+    /// gets them all, since a stream that can write an item writes it at once.
+    @Test func aBatchLargerThanTheQueueReachesAReaderThatKeepsUp() async throws {
+        let server = try await Self.newsServer()
+        let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
+        try await stream.waitUntil("the snapshot") { $0.received.count == 1 }
+        for number in 1...300 { try server.write("<p>\(number)</p>", to: "many/\(number).html") }
+        let items = (1...300).map { "<ITEM HREF=\"many/\($0).html\"><TITLE>Item \($0)</TITLE></ITEM>" }.joined()
+        try server.write(
+            "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>News</TITLE><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM>\(items)</CHANNEL>",
+            to: "news.cdf")
+        try await stream.waitUntil("300 items") { $0.items.count == 300 }
+        #expect(stream.items.map(\.seq) == Array(2...301).map { Optional($0) })
+        #expect(!stream.received.contains { $0.event == "gap" } && !stream.isEnded)
+    }
+
+    /// A reader that reads nothing while more arrives than its socket, the server's buffer
+    /// and its queue (256 events) hold: once it reads again, it is told where to resume and
+    /// its stream ends; resuming there gets every item.
+    @Test func aReaderThatFallsBehindGetsAnOverflowGap() async throws {
+        let server = try await Self.newsServer(["--max-stored-content", "100000", "--write-timeout", "60"])
+        let socket = try RawSocket(port: Int(URLComponents(string: server.baseURL)!.port!))
+        try socket.send("GET /channels/news/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(socket.receives("Pushcast-Event: snapshot", within: 10))
+        let content = String(repeating: "x", count: 20_000)
+        for number in 1...600 { try server.write("<p>\(content)\(number)</p>", to: "many/\(number).html") }
+        let items = (1...600).map { "<ITEM HREF=\"many/\($0).html\"><TITLE>Item \($0)</TITLE></ITEM>" }.joined()
+        try server.write(
+            "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>News</TITLE><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM>\(items)</CHANNEL>",
+            to: "news.cdf")
+        try await server.waitUntil("600 more items logged") { try await Self.lastSeq(server) == 601 }
+        let tail = try #require(socket.skip(until: "\"reason\":\"overflow\"", within: 30))
+        let gap = try #require(tail.split(separator: "\r\n").last { $0.contains("\"overflow\"") })
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(gap.utf8)) as? [String: Any])
+        let resume = try #require(json["resumeSince"] as? Int)
+        #expect(json["from"] as? Int == resume + 1 && json["to"] as? Int == 601)
+        #expect(resume >= 1 && resume < 601 - 256)
+        let end = try #require(socket.skip(until: nil, within: 10), "the server ends the stream")
+        #expect((tail + end).contains("--\r\n"), "the close delimiter")
+        let resumed = try await StreamClient(server.baseURL + "/channels/news/stream?since=\(resume)")
+        try await resumed.waitUntil("every item after \(resume)", seconds: 30) { $0.items.count == 601 - resume }
+        #expect(resumed.items.map(\.seq) == Array((resume + 1)...601).map { Optional($0) })
+    }
+
     @Test func heartbeatsAndReleasingADepartedClient() async throws {
         let server = try await Self.newsServer(["--heartbeat", "1"])
         let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
@@ -336,6 +380,31 @@ final class RawSocket: Sendable {
             let seen = String(decoding: received, as: UTF8.self)
             if seen.contains(text) { return seen }
             if count == 0 { return nil }
+        }
+        return nil
+    }
+
+    /// Reads and drops what comes until `text` has arrived (with nil: until the server closes
+    /// the connection); returns the last few KiB read (so a part around `text` can be looked
+    /// at), or nil when the time is up or the connection closed first. For streams too long
+    /// to keep.
+    func skip(until text: String?, within seconds: Double) -> String? {
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = Date().addingTimeInterval(seconds)
+        let needle = Array((text ?? "").utf8)
+        var window: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while Date() < deadline {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count == 0 { return text == nil ? String(decoding: window, as: UTF8.self) : nil }
+            guard count > 0 else { continue }
+            window = Array((window + buffer[..<count]).suffix(8192))
+            if text != nil, window.count >= needle.count,
+                (0...(window.count - needle.count)).contains(where: { window[$0..<($0 + needle.count)].elementsEqual(needle) })
+            {
+                return String(decoding: window, as: UTF8.self)
+            }
         }
         return nil
     }

@@ -137,9 +137,7 @@ public final class Hub: Sendable {
             loop.execute {
                 let events = events.map(\.copiedForOneLoop)
                 for sink in group.sinks.values {
-                    var due = false
-                    for event in events where sink.enqueue(event) { due = true }
-                    if due { sink.wakeConsumer() }
+                    for event in events { sink.deliverOnLoop(event) }
                 }
             }
         }

@@ -38,12 +38,11 @@ public final class StreamSink: Sendable {
         var queue: [Event] = []
         var waiter: CheckedContinuation<Event, Never>?
         /// The event-loop consumer's "there is something to poll", and whether it is due.
-        var wake: (@Sendable () -> Void)?
+        var consumer: (any StreamConsumer)?
         var wakeDue = false
         var ended = false
         var lastWrite = ContinuousClock.now
         var writingSince: ContinuousClock.Instant?
-        var writesInFlight = 0
         var cancelWriter: (@Sendable () -> Void)?
     }
 
@@ -96,7 +95,7 @@ public final class StreamSink: Sendable {
                 }
             }
             guard let waiter = state.waiter else {
-                if state.wake != nil { state.wakeDue = true }
+                if state.consumer != nil { state.wakeDue = true }
                 return nil
             }
             state.waiter = nil
@@ -111,21 +110,29 @@ public final class StreamSink: Sendable {
 
     /// On `eventLoop`: tells the consumer there are events to poll, if it has not been told.
     func wakeConsumer() {
-        let wake = state.withLock { state -> (@Sendable () -> Void)? in
+        let consumer = state.withLock { state -> (any StreamConsumer)? in
             guard state.wakeDue else { return nil }
             state.wakeDue = false
-            return state.wake
+            return state.consumer
         }
-        wake?()
+        consumer?.wake()
     }
 
-    /// Makes this sink's reader the consumer on `eventLoop`, woken by `wake` there; nil when
-    /// it ends (dropping what the closure holds).
-    public func setConsumer(_ wake: (@Sendable () -> Void)?) {
+    /// Makes `consumer` this sink's reader, on `eventLoop`; nil when it ends.
+    public func setConsumer(_ consumer: (any StreamConsumer)?) {
         state.withLock {
-            $0.wake = wake
+            $0.consumer = consumer
             $0.wakeDue = false
         }
+    }
+
+    /// On `eventLoop`: hands `event` to the consumer at once when nothing is queued before it
+    /// and the consumer can write it now (the common case: no queue, no wake); else queues
+    /// it and wakes the consumer.
+    func deliverOnLoop(_ event: Event) {
+        let consumer = state.withLock { $0.queue.isEmpty && !$0.ended ? $0.consumer : nil }
+        if let consumer, consumer.take(event) { return }
+        if enqueue(event) { wakeConsumer() }
     }
 
     /// The next queued event, without waiting (for an event-loop consumer).
@@ -173,26 +180,29 @@ public final class StreamSink: Sendable {
         return try await body()
     }
 
-    /// An event-loop consumer started a write: until every write started has finished, the
-    /// ticker counts the stream as writing since the oldest.
-    public func writeStarted() {
+    /// An event-loop consumer wrote: the stream is not silent.
+    public func wrote() {
+        state.withLock { $0.lastWrite = .now }
+    }
+
+    /// An event-loop consumer's connection stopped taking writes: from now the ticker counts
+    /// the stream as writing, and cuts it off after the write timeout.
+    public func stalled() {
         state.withLock { state in
-            if state.writesInFlight == 0 { state.writingSince = .now }
-            state.writesInFlight += 1
+            if state.writingSince == nil { state.writingSince = .now }
         }
     }
 
-    /// A write started with `writeStarted` finished (done or failed).
-    public func writeFinished() {
+    /// The connection takes writes again.
+    public func unstalled() {
         state.withLock { state in
-            state.writesInFlight -= 1
+            state.writingSince = nil
             state.lastWrite = .now
-            if state.writesInFlight == 0 { state.writingSince = nil }
         }
     }
 
-    /// How to stop the writer when it is stalled (cancelling its task); cleared with nil
-    /// before that task ends.
+    /// How to stop a task awaiting `next()` when its writes are stalled (cancelling the task);
+    /// cleared with nil before that task ends. An event-loop consumer is told `cutOff()`.
     public func setCanceller(_ cancel: (@Sendable () -> Void)?) {
         state.withLock { $0.cancelWriter = cancel }
     }
@@ -201,14 +211,21 @@ public final class StreamSink: Sendable {
     /// write has been stuck for `writeTimeout` seconds. True when an event-loop consumer is
     /// to be woken for its heartbeat.
     func tick(now: ContinuousClock.Instant, writeTimeout: Double) -> Bool {
-        enum Action { case heartbeat(CheckedContinuation<Event, Never>), wake, cancel(@Sendable () -> Void), none }
+        enum Action {
+            case heartbeat(CheckedContinuation<Event, Never>), wake, cancel(@Sendable () -> Void), cutOff(any StreamConsumer)
+            case none
+        }
         let action = state.withLock { state -> Action in
             if let since = state.writingSince, now - since >= .milliseconds(Int64(writeTimeout * 1000)) {
+                if let consumer = state.consumer {
+                    state.writingSince = nil
+                    return .cutOff(consumer)
+                }
                 guard let cancel = state.cancelWriter else { return .none }
                 state.cancelWriter = nil
                 return .cancel(cancel)
             }
-            guard state.queue.isEmpty, state.writesInFlight == 0, !state.ended,
+            guard state.queue.isEmpty, state.writingSince == nil, !state.ended,
                 now - state.lastWrite >= .milliseconds(Int64(quietInterval * 1000))
             else { return .none }
             if let waiter = state.waiter {
@@ -216,7 +233,7 @@ public final class StreamSink: Sendable {
                 state.lastWrite = now
                 return .heartbeat(waiter)
             }
-            guard state.wake != nil else { return .none }
+            guard state.consumer != nil else { return .none }
             state.lastWrite = now
             state.queue.append(.heartbeat)
             state.wakeDue = true
@@ -228,10 +245,24 @@ public final class StreamSink: Sendable {
         case .cancel(let cancel):
             counters.cutOff.wrappingAdd(1, ordering: .relaxed)
             cancel()
+        case .cutOff(let consumer):
+            counters.cutOff.wrappingAdd(1, ordering: .relaxed)
+            consumer.cutOff()
         case .none: break
         }
         return false
     }
+}
+
+/// A sink's reader on an event loop (`StreamSink.setConsumer`).
+public protocol StreamConsumer: AnyObject, Sendable {
+    /// On the sink's loop: there are events to `poll`.
+    func wake()
+    /// On the sink's loop: an event with nothing queued before it; true when it was handled
+    /// at once, false to have it queued.
+    func take(_ event: StreamSink.Event) -> Bool
+    /// From any thread: its writes have been stuck past the write timeout.
+    func cutOff()
 }
 
 extension StreamSink.Event {
