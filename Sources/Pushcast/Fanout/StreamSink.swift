@@ -6,8 +6,9 @@ import Synchronization
 /// a reader stalled past the write timeout.
 ///
 /// It is read in one of two ways: by a task awaiting `next()`, or by a consumer on an event
-/// loop (`eventLoop`), which the hub wakes on that loop when events arrive and which then
-/// takes them with `poll()`, so that an idle stream costs no task.
+/// loop (`eventLoop`, `StreamConsumer`), so that an idle stream costs no task. The hub hands
+/// such a consumer each event on its loop, and the queue is used only while it cannot write
+/// (`deliverOnLoop`); it then wakes it there to `poll()` what queued.
 ///
 /// When the queue is full the reader has fallen behind: everything queued is replaced by
 /// one `overflow`, after which the stream tells its client where to resume and ends. So
@@ -37,7 +38,7 @@ public final class StreamSink: Sendable {
     private struct State {
         var queue: [Event] = []
         var waiter: CheckedContinuation<Event, Never>?
-        /// The event-loop consumer's "there is something to poll", and whether it is due.
+        /// The event-loop reader, and whether it is due a wake for what queued.
         var consumer: (any StreamConsumer)?
         var wakeDue = false
         var ended = false
@@ -62,8 +63,9 @@ public final class StreamSink: Sendable {
 
     var queueDepth: Int { state.withLock { $0.queue.count } }
 
-    /// Hands an event to the stream without ever waiting. An event-loop consumer is woken on
-    /// its loop (the hub batches that per loop with `enqueue` and `wakeConsumer`).
+    /// Hands an event to the stream without ever waiting, from any thread. An event-loop
+    /// consumer is woken on its loop (the hub's fan-out uses `deliverOnLoop` instead, on the
+    /// loop already).
     public func offer(_ event: Event) {
         guard enqueue(event) else { return }
         eventLoop?.execute { self.wakeConsumer() }
