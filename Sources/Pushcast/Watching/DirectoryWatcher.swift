@@ -1,3 +1,4 @@
+import CDF
 import Foundation
 
 #if canImport(Glibc)
@@ -9,7 +10,9 @@ import Foundation
 /// moved in later are watched too. One thread blocks in `poll` on the inotify descriptor;
 /// nothing is polled on a timer. Bursts (an editor's save is several events) are reported
 /// as one batch once `debounce` seconds pass without an event, or at most four times that
-/// after the burst began.
+/// after the burst began. A manifest renamed into the root ends its burst at once: that is
+/// how a careful publisher finishes a change (content first, then the manifest, written
+/// aside and renamed into place), and a renamed file is whole.
 public final class DirectoryWatcher: Sendable {
     /// The paths below the root that changed in one burst; `rescan` when the kernel's queue
     /// overflowed or a whole folder came or went, and everything should be looked at again.
@@ -142,8 +145,11 @@ private struct WatchLoop: @unchecked Sendable {
                 if count < 0 && errno == EINTR { continue }
                 return
             }
-            handle(buffer, count: count)
-            if let started = burstStarted, ContinuousClock.now - started >= .milliseconds(Int(debounceMilliseconds) * 4) {
+            if handle(buffer, count: count) {
+                flush()
+            } else if let started = burstStarted,
+                ContinuousClock.now - started >= .milliseconds(Int(debounceMilliseconds) * 4)
+            {
                 flush()
             }
         }
@@ -170,7 +176,9 @@ private struct WatchLoop: @unchecked Sendable {
         if burstStarted == nil { burstStarted = .now }
     }
 
-    private mutating func handle(_ buffer: [UInt8], count: Int) {
+    /// Notes the events read; true when one was a manifest renamed into the root.
+    private mutating func handle(_ buffer: [UInt8], count: Int) -> Bool {
+        var published = false
         var offset = 0
         while offset + 16 <= count {
             let (descriptor, mask, length) = buffer.withUnsafeBytes { raw in
@@ -199,7 +207,14 @@ private struct WatchLoop: @unchecked Sendable {
             } else if !name.isEmpty && !(mask & UInt32(IN_CREATE) != 0 && !isSymbolicLink(path)) {
                 // A created file is reported when closed after writing; a created link at once.
                 note(path)
+                if mask & UInt32(IN_MOVED_TO) != 0, folder.isEmpty, Self.isManifest(name) { published = true }
             }
         }
+        return published
+    }
+
+    private static func isManifest(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        return ChannelID.manifestExtensions.contains(name[name.index(after: dot)...].lowercased())
     }
 }
