@@ -113,8 +113,9 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
 
     var isWritable: Bool { writable && context != nil }
 
-    /// The part and its delimiters as one chunk: three writes, one of them the part shared
-    /// by every stream of the event loop.
+    /// The part and its delimiters as one chunk. Mostly two writes: the chunk's head with the
+    /// part, framed once for every stream of the event loop (`FramedPart`), and this
+    /// stream's delimiter.
     func write(_ part: ByteBuffer, opening: Bool, final: Bool, written: ((Bool) -> Void)?) {
         guard let context else { return }
         var tail = delimiter
@@ -123,12 +124,16 @@ final class DirectStreamHandler: ChannelInboundHandler, StreamOutput, @unchecked
             tail.writeStaticString("\r\n")
         }
         let size = (opening ? self.opening.readableBytes : 0) + part.readableBytes + tail.readableBytes - 2
-        var header = Self.allocator.buffer(capacity: 16 + (opening ? self.opening.readableBytes : 0))
-        Self.writeHex(size, to: &header)
-        header.writeStaticString("\r\n")
-        if opening { header.writeImmutableBuffer(self.opening) }
-        context.write(wrapOutboundOut(header), promise: nil)
-        context.write(wrapOutboundOut(part), promise: nil)
+        if opening {
+            var header = Self.allocator.buffer(capacity: 16 + self.opening.readableBytes)
+            Self.writeHex(size, to: &header)
+            header.writeStaticString("\r\n")
+            header.writeImmutableBuffer(self.opening)
+            context.write(wrapOutboundOut(header), promise: nil)
+            context.write(wrapOutboundOut(part), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(FramedPart.current.framed(part, chunkSize: size)), promise: nil)
+        }
         guard let written else { return context.writeAndFlush(wrapOutboundOut(tail), promise: nil) }
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(tail), promise: promise)

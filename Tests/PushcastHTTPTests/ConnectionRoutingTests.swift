@@ -87,6 +87,19 @@ struct ConnectionRoutingTests {
         #expect(String(buffer: buffer) == hex)
     }
 
+    @Test func aSharedPartIsFramedOncePerThread() {
+        let framer = FramedPart.current
+        let part = ByteBuffer(string: "Content-Type: application/json\r\n\r\n{}\r\n")
+        let first = framer.framed(part, chunkSize: part.readableBytes + 40)
+        #expect(String(buffer: first) == String(part.readableBytes + 40, radix: 16) + "\r\n" + String(buffer: part))
+        let again = framer.framed(part, chunkSize: part.readableBytes + 40)
+        #expect(first.withUnsafeReadableBytes { $0.baseAddress } == again.withUnsafeReadableBytes { $0.baseAddress })
+        // The same bytes elsewhere, or another chunk size, are framed anew.
+        let copy = ByteBuffer(bytes: part.readableBytesView)
+        #expect(String(buffer: framer.framed(copy, chunkSize: 7)) == "7\r\n" + String(buffer: part))
+        #expect(String(buffer: framer.framed(copy, chunkSize: 8)).hasPrefix("8\r\n"))
+    }
+
     @Test func aHeadIsWrittenAsHTTP11() {
         let head = DirectStreamHandler.head(.ok, [.contentType: "text/event-stream", .connection: "close"])
         #expect(String(buffer: head) == "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n")
