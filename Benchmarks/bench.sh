@@ -30,7 +30,7 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "5,000, \`Benchmarks/fanout_client.c\`) on one channel; items published at a fixed rate,"
   echo "each carrying its send time. Pushcast's are published the real way, a manifest rewrite"
   echo "renamed into \`channels/\`, so its delay includes noticing the file, parsing it and"
-  echo "committing the item (about 11 ms, see below). nchan's are a POST to its publisher"
+  echo "committing the item (\"manifest\" under \"File rename to reader\" below). nchan's are a POST to its publisher"
   echo "location. Memory per stream is the server's resident memory after the readers"
   echo "connected, less before, over the readers. Server CPU is per item fanned out to all"
   echo "readers. Client CPU is the load generator's own CPU for the whole run. The row"
@@ -56,7 +56,9 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo
   echo "## File rename to reader"
   echo
-  echo "\`python3 Benchmarks/rename_latency.py\`"
+  echo "\`python3 Benchmarks/rename_latency.py\`: one reader; a content file renamed into place"
+  echo "(the watcher waits its 10 ms quiet time, in case the manifest follows), then a manifest"
+  echo "with a new item renamed into place (which ends the watcher's burst at once)."
   echo
   echo '```'
   cat "$out/rename.txt"

@@ -2,9 +2,13 @@
 """File rename -> logged entry -> part received, measured on a real `pushcast serve`.
 
 Starts the release server on a free port with a scratch channels folder and database,
-opens its multipart stream `/channels/latency/stream` on a plain socket, then N times
-writes a new version of a content file beside it and renames it into place (as
-publishing tools do). For each round it reports:
+opens its multipart stream `/channels/latency/stream` on a plain socket, then measures
+two ways of publishing, N rounds each (as publishing tools do):
+- a content file: a new version written beside it and renamed into place (the watcher
+  waits its 10 ms quiet time, in case the manifest follows);
+- a manifest: a new item's content file written, then the manifest with the new item
+  written beside it and renamed into place (which ends the watcher's burst at once).
+For each round it reports:
 - rename -> logged: the entry's own `publishedAt` (when the store committed it) minus the
   rename time, with no polling error;
 - rename -> part received: when the stream's part for that seq, followed by its
@@ -78,33 +82,51 @@ def main():
             time.sleep(0.01)
         port = int(base.rsplit(":", 1)[1])
         stream = PartReader(port, f"/channels/latency/stream?since={last_seq()}")
-        delays = []
-        received = []
-        for round_number in range(1, args.rounds + 1):
-            before = last_seq()
+
+        def rename_content(round_number):
             temporary = os.path.join(channels, ".page.html.tmp")
             with open(temporary, "w") as f:
                 f.write(f"<p>round {round_number}</p>")
             renamed_at = time.time()
             os.rename(temporary, os.path.join(channels, "page.html"))
-            part_seq = stream.next_item_seq()
-            received.append((time.time() - renamed_at) * 1000)
-            deadline = time.time() + 10
-            while (seq := last_seq()) <= before:
-                if time.time() > deadline:
-                    sys.exit(f"round {round_number}: no entry within 10 s")
-                time.sleep(0.005)
-            item = get(f"{base}/channels/latency/items/{seq}")
-            logged = datetime.strptime(item["publishedAt"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-                tzinfo=__import__("datetime").timezone.utc).timestamp()
-            delays.append((logged - renamed_at) * 1000)
-            if part_seq != seq:
-                sys.exit(f"round {round_number}: the stream sent seq {part_seq}, the log has {seq}")
-            time.sleep(0.05)  # let the burst end before the next rename
-        for label, values in (("rename -> logged entry", delays), ("rename -> part received", received)):
-            values.sort()
-            print(f"{label}, {len(values)} rounds: "
-                  f"p50 {statistics.median(values):.1f} ms, max {values[-1]:.1f} ms, min {values[0]:.1f} ms")
+            return renamed_at
+
+        def rename_manifest(round_number):
+            with open(os.path.join(channels, f"new-{round_number}.html"), "w") as f:
+                f.write(f"<p>new item {round_number}</p>")
+            items = "".join(f'<ITEM HREF="new-{n}.html"><TITLE>New {n}</TITLE></ITEM>' for n in range(1, round_number + 1))
+            temporary = os.path.join(channels, ".latency.cdf.tmp")
+            with open(temporary, "w") as f:
+                f.write('<?xml version="1.0"?>\n<CHANNEL><TITLE>Latency</TITLE>'
+                        f'<ITEM HREF="page.html"><TITLE>Page</TITLE></ITEM>{items}</CHANNEL>\n')
+            renamed_at = time.time()
+            os.rename(temporary, os.path.join(channels, "latency.cdf"))
+            return renamed_at
+
+        for name, publish in (("content file", rename_content), ("manifest", rename_manifest)):
+            delays = []
+            received = []
+            for round_number in range(1, args.rounds + 1):
+                before = last_seq()
+                renamed_at = publish(round_number)
+                part_seq = stream.next_item_seq()
+                received.append((time.time() - renamed_at) * 1000)
+                deadline = time.time() + 10
+                while (seq := last_seq()) <= before:
+                    if time.time() > deadline:
+                        sys.exit(f"{name}, round {round_number}: no entry within 10 s")
+                    time.sleep(0.005)
+                item = get(f"{base}/channels/latency/items/{seq}")
+                logged = datetime.strptime(item["publishedAt"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+                    tzinfo=__import__("datetime").timezone.utc).timestamp()
+                delays.append((logged - renamed_at) * 1000)
+                if part_seq != seq:
+                    sys.exit(f"{name}, round {round_number}: the stream sent seq {part_seq}, the log has {seq}")
+                time.sleep(0.05)  # let the burst end before the next rename
+            for label, values in (("rename -> logged entry", delays), ("rename -> part received", received)):
+                values.sort()
+                print(f"{name}: {label}, {len(values)} rounds: "
+                      f"p50 {statistics.median(values):.1f} ms, max {values[-1]:.1f} ms, min {values[0]:.1f} ms")
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; "
               f"binary {args.binary}")
     finally:
