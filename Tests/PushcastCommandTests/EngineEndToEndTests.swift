@@ -156,12 +156,14 @@ struct EngineEndToEndTests {
         let first = try await server.request("/channels/remote/items/1/content")
         #expect(String(decoding: first.body, as: UTF8.self) == "first version")
 
-        // Unchanged at the origin: a 304, and nothing logged.
+        // Unchanged at the origin: a 304, and nothing logged. (A touch that lands while a
+        // check is still finishing is checked again after it, so a round may make two.)
         for round in 1...2 {
             let before = try #require(try await server.channel("remote")?["lastCheck"] as? String)
             server.touch("remote.cdf")
             try await server.waitUntil("check \(round) done") { try await server.channel("remote")?["lastCheck"] as? String != before }
-            #expect(origin.state.withLock { $0.notModified } == round)
+            let (requests, notModified) = origin.state.withLock { ($0.requests, $0.notModified) }
+            #expect(notModified >= round && requests - notModified == 1, "\(requests) requests, \(notModified) of them 304")
         }
         #expect(try await self.seqs(server, "remote") == [1])
 
