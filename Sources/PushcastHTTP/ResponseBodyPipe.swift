@@ -42,7 +42,6 @@ final class ResponseBodyPipe: StreamOutput, @unchecked Sendable {
         continuation.finish()
     }
 
-
     func reset() {
         StreamRoutes.reset(connection)
     }
