@@ -70,6 +70,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def post_send_time(port: int, path: str) -> None:
+    """Publishes one item by a POST whose body is its send time (the probe's and nchan's way)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=f"sent@{time.time_ns()};".encode(), method="POST")
+    urllib.request.urlopen(request, timeout=5).read()
+
+
 def children(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
@@ -182,9 +189,7 @@ class Probe:
         self.pids = [self.process.pid]
 
     def publish(self) -> None:
-        body = f"sent@{time.time_ns()};".encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/publish", data=body, method="POST")
-        urllib.request.urlopen(request, timeout=5).read()
+        post_send_time(self.port, "/publish")
 
     def stop(self) -> None:
         stop(self.process)
@@ -236,9 +241,7 @@ http {{
         self.pids = [self.process.pid] + children(self.process.pid)
 
     def publish(self) -> None:
-        body = f"sent@{time.time_ns()};".encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/pub", data=body, method="POST")
-        urllib.request.urlopen(request, timeout=5).read()
+        post_send_time(self.port, "/pub")
 
     def stop(self) -> None:
         stop(self.process)

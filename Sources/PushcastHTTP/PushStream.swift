@@ -107,12 +107,9 @@ class PushStream: StreamConsumer, @unchecked Sendable {
     /// after the last, which ends the stream). `written` is called once the bytes have reached
     /// the socket (`StreamOutput.write`).
     final func send(_ part: ByteBuffer, final: Bool = false, written: ((Bool) -> Void)? = nil) {
-        let delimiters = framing.delimiters
         output.write(part, opening: !opened, final: final, written: written)
         sink.wrote()
-        tally.sent(
-            (opened ? 0 : delimiters.opening.readableBytes) + part.readableBytes
-                + (final ? delimiters.close : delimiters.delimiter).readableBytes)
+        tally.sent(framing.delimiters.framedLength(of: part, opening: !opened, final: final))
         opened = true
         if final { end() }
     }

@@ -29,9 +29,7 @@ final class ResponseBodyPipe: StreamOutput, @unchecked Sendable {
     var isWritable: Bool { inFlight < Self.writesInFlight }
 
     func write(_ part: ByteBuffer, opening: Bool, final: Bool, written: ((Bool) -> Void)?) {
-        let tail = final ? delimiters.close : delimiters.delimiter
-        var buffers = opening ? [delimiters.opening, part] : [part]
-        if tail.readableBytes > 0 { buffers.append(tail) }
+        let buffers = delimiters.framing(part, opening: opening, final: final)
         inFlight += 1
         let told = written.map { NIOLoopBound($0, eventLoop: eventLoop) }
         if case .terminated = continuation.yield((buffers, told)) { written?(false) }

@@ -22,6 +22,20 @@ struct StreamDelimiters: Sendable {
             delimiter: delimiter, close: ByteBuffer(string: "--\(boundary)--\r\n"))
     }
 
+    /// What is written for one part: the opening delimiter first when `opening`, the part,
+    /// then the delimiter after it (the close delimiter when `final`).
+    func framing(_ part: ByteBuffer, opening: Bool, final: Bool) -> [ByteBuffer] {
+        let tail = final ? close : delimiter
+        var buffers = opening ? [self.opening, part] : [part]
+        if tail.readableBytes > 0 { buffers.append(tail) }
+        return buffers
+    }
+
+    /// The bytes `framing` makes, counted without making them.
+    func framedLength(of part: ByteBuffer, opening: Bool, final: Bool) -> Int {
+        (opening ? self.opening.readableBytes : 0) + part.readableBytes + (final ? close : delimiter).readableBytes
+    }
+
     static let events = StreamDelimiters(
         contentType: "text/event-stream; charset=utf-8", opening: ByteBuffer(string: "retry: 3000\n\n"),
         delimiter: ByteBuffer(), close: ByteBuffer())

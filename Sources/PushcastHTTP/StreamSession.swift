@@ -19,14 +19,8 @@ struct StreamSession {
     }
 
     mutating func send(_ part: ByteBuffer, final: Bool = false, to writer: inout any ResponseBodyWriter) async throws {
-        var buffers: [ByteBuffer] = []
-        if !opened {
-            buffers.append(delimiters.opening)
-            opened = true
-        }
-        buffers.append(part)
-        let tail = final ? delimiters.close : delimiters.delimiter
-        if tail.readableBytes > 0 { buffers.append(tail) }
+        let buffers = delimiters.framing(part, opening: !opened, final: final)
+        opened = true
         try await sink.write { try await writer.write(contentsOf: buffers) }
         meter.sent(buffers.reduce(0) { $0 + $1.readableBytes })
     }

@@ -74,8 +74,8 @@ public final class StreamSink: Sendable {
     /// Queues an event for an event-loop consumer, or hands it to an awaiting task; true when
     /// the consumer is to be woken (once, however many events queue before it polls).
     func enqueue(_ event: Event) -> Bool {
-        let waiter = state.withLock { state -> CheckedContinuation<Event, Never>? in
-            guard !state.ended else { return nil }
+        let (waiter, wake) = state.withLock { state -> (CheckedContinuation<Event, Never>?, Bool) in
+            guard !state.ended else { return (nil, false) }
             switch event {
             case .retired where channels.count > 1:
                 // One of several channels went: the others go on.
@@ -86,7 +86,7 @@ public final class StreamSink: Sendable {
             case .entry, .changed, .heartbeat:
                 if coalescing, event.isChange, state.queue.contains(where: \.isChange) {
                     counters.coalesced.wrappingAdd(1, ordering: .relaxed)
-                    return nil
+                    return (nil, false)
                 }
                 if state.queue.count >= capacity {
                     counters.overflowed.wrappingAdd(1, ordering: .relaxed)
@@ -98,16 +98,13 @@ public final class StreamSink: Sendable {
             }
             guard let waiter = state.waiter else {
                 if state.consumer != nil { state.wakeDue = true }
-                return nil
+                return (nil, state.wakeDue)
             }
             state.waiter = nil
-            return waiter
+            return (waiter, false)
         }
-        if let waiter {
-            waiter.resume(returning: dequeue())
-            return false
-        }
-        return state.withLock { $0.wakeDue }
+        waiter?.resume(returning: dequeue())
+        return wake
     }
 
     /// On `eventLoop`: tells the consumer there are events to poll, if it has not been told.
