@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fan-out benchmark (issue 8): Pushcast and nginx + nchan, side by side, on loopback.
+"""Fan-out benchmark: Pushcast and nginx + nchan, side by side, on loopback.
 
 For each reader count, for each server in turn (alternating, fresh each time):
   1. start it on a free port (Pushcast: the release binary on a scratch channels/ folder and
@@ -13,12 +13,26 @@ For each reader count, for each server in turn (alternating, fresh each time):
 
 Prints one row per server and reader count, and writes them into BENCHMARKS.md.
 
-  python3 Benchmarks/fanout.py [--readers 1000 10000] [--items 40] [--rate 4]
+With --subscribers, a row of Pushcast subscriber streams: each reader its own subscriber
+(made beforehand, subscribed to the channel with no initial items), reading
+`/subscribers/<sid>/stream`; after the readers close, how long until every stored cursor
+has reached the last item but one (the last is confirmed only by a later write).
+
+With --storm N, a reconnect storm: N subscribers read; while items keep coming, the server
+is stopped (SIGTERM) and started again on the same database; every reader reconnects at
+once with its cursors. It reports the time from the new server's start until every reader
+has every item published before it, and the items lost (must be 0).
+
+  python3 Benchmarks/fanout.py [--readers 1000 10000] [--items 40] [--rate 4] [--subscribers] [--storm 5000]
 """
 from __future__ import annotations
 
 import argparse
 import array
+import http.client
+import json
+import sqlite3
+import threading
 import os
 import platform
 import resource
@@ -33,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PUSHCAST = ROOT / ".build" / "release" / "pushcast"
+PUSHCAST = ROOT / ".build" / "release" / "pushcast"  # --binary chooses another
 PROBE = ROOT / ".build" / "release" / "nio-stream-probe"
 CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
 NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
@@ -105,13 +119,14 @@ class Row:
     server_cpu_ms_per_item: float
     client_cpu_ms: float
     items: int
+    note: str = ""
 
 
 class Pushcast:
     name = "Pushcast"
     publishes = True
 
-    def __init__(self, scratch: Path) -> None:
+    def __init__(self, scratch: Path, readers: int) -> None:
         self.scratch = scratch
         self.channels = scratch / "channels"
         self.channels.mkdir()
@@ -119,16 +134,19 @@ class Pushcast:
         self.count = 0
         self.titles: dict[int, str] = {}
         self.publish_item("warm-up")  # the channel exists before readers come
-        self.process = subprocess.Popen(
-            [str(PUSHCAST), "serve", "--channels", str(self.channels), "--db", str(scratch / "db.sqlite"),
-             "--port", str(self.port), "--log-level", "warning", "--max-streams", "100000"],
-            stdout=subprocess.PIPE, stderr=open(scratch / "serve.err", "wb"))
-        line = self.process.stdout.readline().decode()
-        if " at http" not in line:
-            raise RuntimeError(f"pushcast did not start: {line!r} {(scratch / 'serve.err').read_text()[-2000:]}")
+        self.start()
         self.wait_logged(1)
         self.path = f"/channels/bench/stream?since={self.count}"
         self.header = ""
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [str(PUSHCAST), "serve", "--channels", str(self.channels), "--db", str(self.scratch / "db.sqlite"),
+             "--port", str(self.port), "--log-level", "warning", "--max-streams", "100000", "--initial-items", "0"],
+            stdout=subprocess.PIPE, stderr=open(self.scratch / "serve.err", "ab"))
+        line = self.process.stdout.readline().decode()
+        if " at http" not in line:
+            raise RuntimeError(f"pushcast did not start: {line!r} {(self.scratch / 'serve.err').read_text()[-2000:]}")
         self.pids = [self.process.pid]
 
     def wait_logged(self, count: int) -> None:
@@ -158,6 +176,56 @@ class Pushcast:
     def stop(self) -> None:
         stop(self.process)
 
+    def after_readers_closed(self) -> str:
+        return ""
+
+
+class PushcastSubscribers(Pushcast):
+    """Pushcast with each reader its own subscriber, reading its own `/subscribers/<sid>/stream`
+    (the durable path every terminal reader uses)."""
+
+    name = "Pushcast, subscriber streams"
+
+    def __init__(self, scratch: Path, readers: int) -> None:
+        super().__init__(scratch, readers)
+        self.subscribers = make_subscribers(self.port, readers)
+        paths = scratch / "paths"
+        paths.write_text("".join(f"/subscribers/{sid}/stream?token={token}\n" for sid, token in self.subscribers))
+        self.path = f"@{paths}"
+
+    def after_readers_closed(self) -> str:
+        """How long until every stored cursor is at the last item but one (it is confirmed by
+        the last item's write; the last waits for a later write)."""
+        started = time.time()
+        wanted = self.count - 1
+        behind = len(self.subscribers)
+        while time.time() - started < 30:
+            with sqlite3.connect(f"file:{self.scratch / 'db.sqlite'}?mode=ro", uri=True, timeout=5) as db:
+                behind = db.execute("SELECT COUNT(*) FROM subscription WHERE cursor < ?", (wanted,)).fetchone()[0]
+            if behind == 0:
+                return f"every cursor at the last item but one {time.time() - started:.1f} s after the readers closed"
+            time.sleep(0.1)
+        return f"**{behind:,} cursors short of the last item but one** 30 s after the readers closed"
+
+
+def make_subscribers(port: int, count: int) -> list[tuple[str, str]]:
+    """Registers `count` subscribers, each subscribed to `bench`, over one kept-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    made = []
+    for index in range(count):
+        connection.request("POST", "/subscribers", body=json.dumps({"name": f"reader {index}"}),
+                           headers={"Content-Type": "application/json"})
+        created = json.loads(connection.getresponse().read())
+        connection.request("PUT", f"/subscribers/{created['id']}/subscriptions/bench",
+                           headers={"Authorization": f"Bearer {created['token']}"})
+        response = connection.getresponse()
+        response.read()
+        if response.status not in (200, 201):
+            raise RuntimeError(f"subscribing failed: {response.status}")
+        made.append((created["id"], created["token"]))
+    connection.close()
+    return made
+
 
 class PushcastIdle(Pushcast):
     """Pushcast with the readers' connections left idle after one `GET /healthz` each: what
@@ -166,8 +234,8 @@ class PushcastIdle(Pushcast):
     name = "Pushcast, idle connections"
     publishes = False
 
-    def __init__(self, scratch: Path) -> None:
-        super().__init__(scratch)
+    def __init__(self, scratch: Path, readers: int) -> None:
+        super().__init__(scratch, readers)
         self.path = "/healthz"
 
 
@@ -178,7 +246,7 @@ class Probe:
     name = "SwiftNIO probe"
     publishes = True
 
-    def __init__(self, scratch: Path) -> None:
+    def __init__(self, scratch: Path, readers: int) -> None:
         self.process = subprocess.Popen([str(PROBE), "0"], stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("listening on "):
@@ -194,12 +262,15 @@ class Probe:
     def stop(self) -> None:
         stop(self.process)
 
+    def after_readers_closed(self) -> str:
+        return ""
+
 
 class Nchan:
     name = "nginx + nchan"
     publishes = True
 
-    def __init__(self, scratch: Path) -> None:
+    def __init__(self, scratch: Path, readers: int) -> None:
         self.port = free_port()
         for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (scratch / folder).mkdir()
@@ -246,10 +317,13 @@ http {{
     def stop(self) -> None:
         stop(self.process)
 
+    def after_readers_closed(self) -> str:
+        return ""
+
 
 def run(server_class, readers: int, items: int, rate: float, client: Path) -> Row:
     scratch = Path(tempfile.mkdtemp(prefix="fanout-"))
-    server = server_class(scratch)
+    server = server_class(scratch, readers)
     try:
         time.sleep(0.5)
         before = resident_kib(server.pids)
@@ -282,6 +356,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
             result = next(line.split() for line in output if line.startswith("result "))
             client_cpu += int(result[6]) + int(result[7])
         cpu_after = cpu_seconds(server.pids)
+        note = server.after_readers_closed()
         delays = array.array("Q")
         for index in range(len(processes)):
             path = scratch / f"delays-{index}"
@@ -294,7 +369,72 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
             max_ms=ordered[-1] / 1000 if ordered else float("nan"),
             kib_per_stream=(after - before) / max(connected, 1),
             server_cpu_ms_per_item=(cpu_after - cpu_before) * 1000 / items if items else float("nan"),
-            client_cpu_ms=client_cpu, items=items)
+            client_cpu_ms=client_cpu, items=items, note=note)
+    finally:
+        server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def storm(readers: int, rate: float, client: Path) -> str:
+    """The reconnect storm (see the module's doc): one row."""
+    scratch = Path(tempfile.mkdtemp(prefix="storm-"))
+    server = PushcastSubscribers(scratch, readers)
+    before_restart, after_restart = 6.0, 6.0
+    try:
+        seconds = before_restart + after_restart + 20
+        processes = []
+        for index in range((readers + PER_PROCESS - 1) // PER_PROCESS):
+            count = min(PER_PROCESS, readers - index * PER_PROCESS)
+            paths = scratch / f"paths-{index}"
+            paths.write_text("".join(
+                f"/subscribers/{sid}/stream?token={token}\n"
+                for sid, token in server.subscribers[index * PER_PROCESS:index * PER_PROCESS + count]))
+            env = dict(os.environ, FANOUT_RECONNECT="1")
+            processes.append(subprocess.Popen(
+                [str(client), "127.0.0.1", str(server.port), f"@{paths}", str(count), str(seconds)],
+                stdout=subprocess.PIPE, text=True, env=env))
+        for process in processes:
+            line = process.stdout.readline().split()
+            if not line or line[0] != "connected":
+                raise RuntimeError(f"a client failed to connect: {line}")
+        time.sleep(1)
+        published: list[int] = []
+
+        def publish_for(duration: float) -> None:
+            end = time.time() + duration
+            while time.time() < end:
+                started = time.time()
+                server.publish()
+                published.append(server.count)
+                time.sleep(max(0.0, 1 / rate - (time.time() - started)))
+
+        publish_for(before_restart)
+        # Items keep coming while the server stops and starts again.
+        publisher = threading.Thread(target=publish_for, args=(after_restart,))
+        publisher.start()
+        stop(server.process)
+        restarted_ns = time.time_ns()
+        server.start()
+        publisher.join()
+        published_items = len(published)
+        # Every item's send time is in its title: the items sent before the restart are the backlog.
+        arrivals: dict[int, tuple[int, int]] = {}
+        reconnects = 0
+        for process in processes:
+            output = process.communicate(timeout=seconds + 60)[0].split("\n")
+            for line in output:
+                fields = line.split()
+                if fields[:1] == ["item"]:
+                    sent, count, last = int(fields[1]), int(fields[2]), int(fields[3])
+                    previous = arrivals.get(sent, (0, 0))
+                    arrivals[sent] = (previous[0] + count, max(previous[1], last))
+                elif fields[:1] == ["result"]:
+                    reconnects += int(fields[9])
+        backlog = [last for sent, (_, last) in arrivals.items() if sent <= restarted_ns]
+        caught_up = (max(backlog) - restarted_ns) / 1e9 if backlog else float("nan")
+        delivered = sum(count for count, _ in arrivals.values())
+        lost = readers * published_items - delivered
+        return (f"| {readers:,} | {published_items} | {reconnects:,} | {caught_up:.1f} s | {lost:,} |")
     finally:
         server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -313,26 +453,36 @@ def table(rows: list[Row]) -> str:
             f"| {r.server} | {r.readers:,} | {r.connected:,} | {r.connect_ms / 1000:.1f} s | {number(r.delivered * 100, '%')} "
             f"| {number(r.p50_ms, 'ms')} | {number(r.p99_ms, 'ms')} | {number(r.max_ms, 'ms')} | {r.kib_per_stream:.1f} KiB "
             f"| {number(r.server_cpu_ms_per_item, 'ms')} | {r.client_cpu_ms / 1000:.1f} s |")
-    return "\n".join(lines)
+    notes = [f"- {r.server}, {r.readers:,} readers: {r.note}." for r in rows if r.note]
+    return "\n".join(lines + ([""] + notes if notes else []))
 
 
 def main() -> None:
+    global PUSHCAST
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--rate", type=float, default=4.0, help="items per second")
-    parser.add_argument("--only", choices=["pushcast", "nchan", "idle", "probe"], help="run one server only")
+    parser.add_argument("--only", nargs="+", choices=["pushcast", "nchan", "idle", "probe", "subscribers"],
+                        help="run these servers only")
     parser.add_argument("--probe", action="store_true", help="add a row for Benchmarks/NIOStreamProbe (make release builds it)")
     parser.add_argument("--idle", action="store_true", help="add a row of idle HTTP connections to Pushcast (memory only)")
+    parser.add_argument("--subscribers", action="store_true", help="add a row of Pushcast subscriber streams")
+    parser.add_argument("--storm", type=int, metavar="N", help="then a reconnect storm of N subscribers")
+    parser.add_argument("--binary", type=Path, default=PUSHCAST, help="the pushcast binary (default: the release build)")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
     arguments = parser.parse_args()
+    PUSHCAST = arguments.binary.resolve()
     if not PUSHCAST.exists():
         sys.exit(f"no {PUSHCAST}: make release first")
     limit = raise_fd_limit()
     client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
     subprocess.run(["cc", "-O2", "-o", str(client), str(CLIENT_SOURCE)], check=True)
-    servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle, "probe": Probe}
-    chosen = [servers[arguments.only]] if arguments.only else [Pushcast, Nchan]
+    servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle, "probe": Probe,
+               "subscribers": PushcastSubscribers}
+    chosen = [servers[name] for name in arguments.only] if arguments.only else [Pushcast, Nchan]
+    if arguments.subscribers and PushcastSubscribers not in chosen:
+        chosen.insert(1, PushcastSubscribers)
     if arguments.idle:
         chosen.append(PushcastIdle)
     if arguments.probe:
@@ -343,11 +493,19 @@ def main() -> None:
             print(f"{server_class.name}: {readers:,} readers …", file=sys.stderr, flush=True)
             row = run(server_class, readers, arguments.items, arguments.rate, client)
             rows.append(row)
-            print(table([row]).splitlines()[-1], file=sys.stderr, flush=True)
+            print(table([row]).splitlines()[2], file=sys.stderr, flush=True)
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     header = (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {time.strftime('%Y-%m-%d', time.gmtime())}; "
               f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}")
     text = header + "\n\n" + table(rows) + "\n"
+    if arguments.storm:
+        print(f"reconnect storm: {arguments.storm:,} subscribers …", file=sys.stderr, flush=True)
+        row = storm(arguments.storm, arguments.rate, client)
+        print(row, file=sys.stderr, flush=True)
+        text += ("\nReconnect storm: every reader its own subscriber; the server is stopped (SIGTERM) and started "
+                 "again while items keep coming; readers reconnect at once (every 20 ms while refused) with their "
+                 "cursors.\n\n| subscribers | items | reconnects | caught up after the restart | items lost |\n"
+                 "|---:|---:|---:|---:|---:|\n" + row + "\n")
     print(text)
     if arguments.output:
         arguments.output.write_text(text)

@@ -5,14 +5,20 @@
  *
  * Opens CONNECTIONS sockets to HOST:PORT, sends "GET PATH" on each (plus an optional extra
  * header line), and reads them all from one epoll loop for SECONDS after the last one is
- * connected. Every item a publisher sends carries "sent@<unix nanoseconds>;": each time a
- * reader sees one, the delay from that time to now is recorded. Prints, on stdout:
+ * connected. PATH may be "@FILE": a file of paths, one per line, taken in turn (each
+ * reader its own subscriber, say). Every item a publisher sends carries
+ * "sent@<unix nanoseconds>;": the first time a reader sees an item, the delay from that
+ * time to now is recorded (a reader that is sent an item again, at least once delivery
+ * after a reconnect, counts it once). Prints, on stdout:
  *   connected <n> <milliseconds to connect them all and get their response heads>
  * when all are connected (a driver waits for that line before publishing); at the end,
- * "item <sent ns> <readers>" per distinct item (so the driver can count deliveries) and
- *   result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed>
+ *   item <sent ns> <readers> <ns when the last of them got it>
+ * per distinct item (so the driver can count deliveries and catch-up times), and
+ *   result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed> <reconnects>
  * With FANOUT_DELAYS=FILE, every (reader, item) delay is also written there, in
  * microseconds, as native 64-bit integers, so that several processes' delays can be merged.
+ * With FANOUT_RECONNECT=1, a reader whose connection ends connects again (every 20 ms
+ * while the server refuses) and asks for the same path: a reconnect storm after a restart.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -32,12 +38,15 @@
 
 #define MARK "sent@"
 #define CARRY 40
+#define MAX_ITEMS 4096
 
 struct reader {
     int fd;
     int headed;           /* the response head has arrived */
     size_t carry_len;     /* bytes kept from the end of the last read */
     char carry[CARRY];
+    const char *request;
+    uint8_t seen[MAX_ITEMS / 8];  /* items this reader has had */
 };
 
 static uint64_t now_ns(void) {
@@ -47,19 +56,25 @@ static uint64_t now_ns(void) {
 }
 
 static uint64_t *delays; static size_t delay_count, delay_cap;
-static uint64_t items[4096]; static unsigned item_readers[4096]; static size_t item_count;
+static uint64_t items[MAX_ITEMS], item_last[MAX_ITEMS]; static unsigned item_readers[MAX_ITEMS]; static size_t item_count;
 
-static void record(uint64_t sent, uint64_t now) {
+static void record(struct reader *r, uint64_t sent, uint64_t now) {
+    size_t index = 0;
+    while (index < item_count && items[index] != sent) index++;
+    if (index == item_count) {
+        if (item_count == MAX_ITEMS) return;
+        items[item_count++] = sent;
+    }
+    if (r->seen[index / 8] & (1u << (index % 8))) return; /* again: at least once */
+    r->seen[index / 8] |= (uint8_t)(1u << (index % 8));
+    item_readers[index]++;
+    item_last[index] = now;
     if (delay_count == delay_cap) {
         delay_cap = delay_cap ? delay_cap * 2 : 1 << 16;
         delays = realloc(delays, delay_cap * sizeof *delays);
         if (!delays) { perror("realloc"); exit(1); }
     }
     delays[delay_count++] = now > sent ? (now - sent) / 1000 : 0;
-    for (size_t i = 0; i < item_count; i++) {
-        if (items[i] == sent) { item_readers[i]++; return; }
-    }
-    if (item_count < 4096) { items[item_count] = sent; item_readers[item_count++] = 1; }
 }
 
 /* Scans carry + fresh bytes for markers; keeps the tail as the next carry. */
@@ -74,7 +89,7 @@ static void scan(struct reader *r, const char *data, size_t len, uint64_t now) {
         const char *digits = at + sizeof MARK - 1;
         const char *end = memchr(digits, ';', total - (size_t)(digits - joined));
         if (!end) break; /* the rest comes with the next read */
-        record(strtoull(digits, NULL, 10), now);
+        record(r, strtoull(digits, NULL, 10), now);
         at = end + 1;
         consumed = (size_t)(at - joined);
     }
@@ -89,51 +104,103 @@ static int compare(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+static struct sockaddr_in address;
+static int epoll_fd;
+
+/* Connects a reader and sends its request; 0 when connected, else the connect error. */
+static int open_reader(struct reader *r) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return errno;
+    if (connect(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        int error = errno;
+        close(fd);
+        return error;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (write(fd, r->request, strlen(r->request)) < 0) { int error = errno; close(fd); return error; }
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    r->fd = fd;
+    r->headed = 0;
+    r->carry_len = 0;
+    struct epoll_event event = {.events = EPOLLIN, .data.ptr = r};
+    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
+    return 0;
+}
+
+/* The request lines: one PATH, or every line of the file "@FILE". */
+static char **requests_for(const char *path, const char *host, const char *extra, size_t *count) {
+    char **list = NULL;
+    size_t n = 0, cap = 0;
+    FILE *file = path[0] == '@' ? fopen(path + 1, "r") : NULL;
+    if (path[0] == '@' && !file) { perror(path + 1); exit(2); }
+    char line[2048];
+    for (;;) {
+        const char *one = path;
+        if (file) {
+            if (!fgets(line, sizeof line, file)) break;
+            line[strcspn(line, "\r\n")] = 0;
+            if (!*line) continue;
+            one = line;
+        }
+        if (n == cap) { cap = cap ? cap * 2 : 64; list = realloc(list, cap * sizeof *list); }
+        char request[4096];
+        snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: %s\r\n%s%s\r\n", one, host, extra, *extra ? "\r\n" : "");
+        list[n++] = strdup(request);
+        if (!file) break;
+    }
+    if (file) fclose(file);
+    if (!n) { fprintf(stderr, "no paths in %s\n", path); exit(2); }
+    *count = n;
+    return list;
+}
+
 int main(int argc, char **argv) {
     if (argc < 6) {
-        fprintf(stderr, "usage: %s HOST PORT PATH CONNECTIONS SECONDS [HEADER]\n", argv[0]);
+        fprintf(stderr, "usage: %s HOST PORT PATH|@FILE CONNECTIONS SECONDS [HEADER]\n", argv[0]);
         return 2;
     }
     const char *host = argv[1];
     int port = atoi(argv[2]);
-    const char *path = argv[3];
     int count = atoi(argv[4]);
     double seconds = atof(argv[5]);
     const char *extra = argc > 6 ? argv[6] : "";
-    char request[1024];
-    snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: %s\r\n%s%s\r\n", path, host, extra, *extra ? "\r\n" : "");
+    int reconnect = getenv("FANOUT_RECONNECT") && atoi(getenv("FANOUT_RECONNECT"));
+    size_t request_count;
+    char **requests = requests_for(argv[3], host, extra, &request_count);
 
-    int epoll = epoll_create1(0);
+    epoll_fd = epoll_create1(0);
     struct reader *readers = calloc((size_t)count, sizeof *readers);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    address.sin_family = AF_INET;
+    address.sin_port = htons((uint16_t)port);
     inet_pton(AF_INET, host, &address.sin_addr);
     uint64_t started = now_ns();
-    int failed = 0;
+    int failed = 0, reconnects = 0, down = 0;
     for (int i = 0; i < count; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&address, sizeof address) != 0) {
-            failed++;
-            if (fd >= 0) close(fd);
-            readers[i].fd = -1;
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (write(fd, request, strlen(request)) < 0) { failed++; close(fd); readers[i].fd = -1; continue; }
-        fcntl(fd, F_SETFL, O_NONBLOCK);
-        readers[i].fd = fd;
-        struct epoll_event event = {.events = EPOLLIN, .data.ptr = &readers[i]};
-        epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+        readers[i].fd = -1;
+        readers[i].request = requests[(size_t)i % request_count];
+        if (open_reader(&readers[i]) != 0) failed++;
     }
     static char buffer[65536];
     struct epoll_event events[512];
     int headed = 0, live = count - failed;
-    uint64_t deadline = 0;
+    uint64_t deadline = 0, next_retry = 0;
     for (;;) {
         uint64_t now = now_ns();
         if (deadline && now >= deadline) break;
         if (!deadline && now - started > 120ull * 1000000000ull) break; /* never connected: give up */
-        int ready = epoll_wait(epoll, events, 512, 100);
+        if (reconnect && down && now >= next_retry) {
+            /* Every reader whose connection ended asks again; a refusal means the server is
+               not back yet, and the rest wait for the next round. */
+            for (int i = 0; i < count && down; i++) {
+                if (readers[i].fd >= 0) continue;
+                if (open_reader(&readers[i]) != 0) break;
+                down--;
+                reconnects++;
+            }
+            next_retry = now + 20000000ull;
+        }
+        int ready = epoll_wait(epoll_fd, events, 512, reconnect && down ? 20 : 100);
         now = now_ns();
         for (int e = 0; e < ready; e++) {
             struct reader *r = events[e].data.ptr;
@@ -142,7 +209,7 @@ int main(int argc, char **argv) {
                 if (n > 0) {
                     if (!r->headed && memmem(buffer, (size_t)n, "\r\n\r\n", 4)) {
                         r->headed = 1;
-                        if (++headed == live) {
+                        if (!deadline && ++headed == live) {
                             printf("connected %d %.1f\n", headed, (double)(now - started) / 1e6);
                             fflush(stdout);
                             deadline = now + (uint64_t)(seconds * 1e9);
@@ -152,10 +219,10 @@ int main(int argc, char **argv) {
                     continue;
                 }
                 if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-                    epoll_ctl(epoll, EPOLL_CTL_DEL, r->fd, NULL);
+                    epoll_ctl(epoll_fd, EPOLL_CTL_DEL, r->fd, NULL);
                     close(r->fd);
                     r->fd = -1;
-                    failed++;
+                    if (reconnect) down++; else failed++;
                 }
                 break;
             }
@@ -176,9 +243,10 @@ int main(int argc, char **argv) {
         if (!file || fwrite(delays, sizeof *delays, delay_count, file) != delay_count) perror(dump);
         if (file) fclose(file);
     }
-    for (size_t i = 0; i < item_count; i++) printf("item %llu %u\n", (unsigned long long)items[i], item_readers[i]);
-    printf("result %d %zu %llu %llu %llu %ld %ld %d\n", count, delay_count, (unsigned long long)p50, (unsigned long long)p99,
+    for (size_t i = 0; i < item_count; i++)
+        printf("item %llu %u %llu\n", (unsigned long long)items[i], item_readers[i], (unsigned long long)item_last[i]);
+    printf("result %d %zu %llu %llu %llu %ld %ld %d %d\n", count, delay_count, (unsigned long long)p50, (unsigned long long)p99,
            (unsigned long long)max, usage.ru_utime.tv_sec * 1000 + usage.ru_utime.tv_usec / 1000,
-           usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000, failed);
+           usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000, failed + down, reconnects);
     return 0;
 }

@@ -4,15 +4,20 @@ import Logging
 import ServiceLifecycle
 
 /// The running engine behind `pushcast serve` (DESIGN.md "The flow"): the watcher feeds
-/// the catalog, the scheduler checks channels, the store logs what changed. It is a
-/// service: it runs until graceful shutdown, then stops watching and lets the checks in
-/// flight finish.
+/// the catalog, the scheduler checks channels, the store logs what changed, the hub hands
+/// it to the streams, and subscribers' cursors are written back in batches. It is a
+/// service: it runs until graceful shutdown, then stops watching, ends the streams, writes
+/// the last cursors and lets the checks in flight finish.
 public final class Engine: Service, Sendable {
     public let store: Store
     public let catalog: Catalog
     public let directory: ChannelsDirectory
     public let configuration: EngineConfiguration
     public let hub: Hub
+    /// The log read back for replays, rendered once.
+    public let log: RenderedLog
+    /// Subscribers' cursors as their streams confirm them, written in batches.
+    public let cursors: CursorBook
     private let fetcher: RemoteFetcher
     private let scheduler: Scheduler
     private let logger: Logger
@@ -28,9 +33,11 @@ public final class Engine: Service, Sendable {
             limits: configuration.parseLimits, logger: logger)
         fetcher = RemoteFetcher(limits: configuration.contentLimits, logger: logger)
         hub = Hub(configuration: configuration.hub)
+        log = RenderedLog(store: store, hub: hub)
+        cursors = CursorBook(store: store, logger: logger)
         let checker = ChannelChecker(
             catalog: catalog, store: store,
-            checker: Checker(directory: directory, limits: configuration.contentLimits, remote: fetcher),
+            checker: Checker(directory: directory, limits: configuration.contentLimits, remote: fetcher, logger: logger),
             checkInterval: configuration.checkInterval, logger: logger, hub: hub)
         scheduler = Scheduler(check: { await checker.run($0) })
     }
@@ -63,12 +70,15 @@ public final class Engine: Service, Sendable {
                 for await batch in watcher.changes { await self.handle(batch) }
             }
             group.addTask { await self.pruneUntilCancelled() }
-            group.addTask { await self.tickUntilCancelled() }
+            group.addTask { await self.cursors.run() }
             try? await gracefulShutdown()
             watcher.stop()
             hub.shutdown()
+            // The streams end with their close delimiters, and confirm what they sent.
+            await hub.waitUntilNoStreams(for: 3)
             group.cancelAll()
         }
+        await cursors.flush()
         await scheduler.stop()
         await fetcher.shutdown()
         logger.info("engine stopped")
@@ -94,7 +104,13 @@ public final class Engine: Service, Sendable {
         for id in toCheck.sorted() where live.contains(id) { await scheduler.request(id) }
         for entry in await catalog.all() where entry.status == .retired && !retiredBefore.contains(entry.id) {
             await scheduler.forget(entry.id)
-            hub.retire(entry.id, lastSeq: (try? await store.channel(entry.id)?.lastSeq) ?? 0)
+            do {
+                hub.retire(entry.id, lastSeq: try await store.channel(entry.id)?.lastSeq ?? 0)
+            } catch {
+                // Its streams are told without the last sequence; they end all the same.
+                logger.error("a retired channel's last sequence could not be read", metadata: ["channel": "\(entry.id)", "reason": "\(error)"])
+                hub.retire(entry.id, lastSeq: 0)
+            }
         }
     }
 
@@ -103,15 +119,6 @@ public final class Engine: Service, Sendable {
         entries.filter { entry in
             entry.status != .retired && (batch.rescan || batch.paths.contains(entry.file))
         }.map(\.id)
-    }
-
-    /// The hub's one ticker: heartbeats, long-poll timeouts, stalled readers.
-    private func tickUntilCancelled() async {
-        let period = min(max(min(configuration.hub.heartbeat, configuration.hub.writeTimeout) / 4, 0.05), 1)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(Int64(period * 1000)))
-            hub.tick()
-        }
     }
 
     /// Prunes the log every hour (SPEC §4); the first time is at start-up, before "ready".

@@ -44,8 +44,9 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// The HTTP side of Pushcast (SPEC §3) on Hummingbird, with the engine as one of its
-/// services, so that SIGINT and SIGTERM stop both; connections that open with an item
-/// stream are served on SwiftNIO directly (`ConnectionRouter`).
+/// services, so that SIGINT and SIGTERM stop both. Push streams are answered by the stream
+/// path on SwiftNIO (`StreamRequestHandler`), on any connection; a connection that opens
+/// with one never meets Hummingbird at all (`ConnectionRouter`).
 public enum PushcastServer {
     /// The application; `onReady` is told the base URL once the server listens and the
     /// engine watches the channels folder.
@@ -61,17 +62,23 @@ public enum PushcastServer {
         let routes = RouteTable(router: router)
         let stats = ServerStats()
         let views = LiveViews(engine: engine, links: links)
-        let pages = PageRoutes(engine: engine, views: views, stats: stats, liveHeartbeat: configuration.liveHeartbeat)
+        let streams = PushStreams(
+            admission: StreamAdmission(
+                engine: engine, authentication: SubscriberAuthentication(store: engine.store), stats: stats,
+                liveHeartbeat: configuration.liveHeartbeat, logger: logger),
+            source: StreamSource(engine: engine, links: links, views: views),
+            fanouts: LoopFanouts(hub: engine.hub, cursors: engine.cursors, liveHeartbeat: configuration.liveHeartbeat),
+            hub: engine.hub, cursors: engine.cursors, stats: stats, logger: logger)
+        for path in StreamPath.routes { routes.addStream(RouterPath(path)) }
+        let pages = PageRoutes(engine: engine, views: views, liveHeartbeat: configuration.liveHeartbeat)
         pages.register(in: routes)
-        ChannelRoutes(engine: engine, links: links, pages: pages).register(in: routes)
-        let streams = StreamRoutes(engine: engine, links: links, publishToken: configuration.publishToken, stats: stats)
-        streams.register(in: routes)
-        let subscribers = SubscriberRoutes(
-            engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat,
-            stats: stats)
-        subscribers.register(in: routes)
+        ChannelRoutes(engine: engine, links: links, pages: pages, publishToken: configuration.publishToken).register(in: routes)
+        PollRoute(engine: engine, stats: stats).register(in: routes)
+        SubscriberRoutes(
+            engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat
+        ).register(in: routes)
         FeedRoutes(engine: engine, links: links, stats: stats).register(in: routes)
-        StatsRoutes(engine: engine, stats: stats, registry: configuration.metrics).register(in: routes)
+        StatsRoutes(engine: engine, stats: stats, fanouts: streams.fanouts, registry: configuration.metrics).register(in: routes)
         routes.add("/healthz", [.get: { _, _ in
             guard await engine.store.isReachable() else {
                 throw APIError(.serviceUnavailable, "store-unreachable", "the database does not answer")
@@ -85,9 +92,9 @@ public enum PushcastServer {
                     http1: HTTP1Channel(
                         responder: responder,
                         configuration: .init(
-                            additionalChannelHandlers: [PeerCloseWatcher()], idleTimeout: idleTimeout,
-                            httpDecoderConfiguration: ServerConfiguration.decoderLimits)),
-                    streams: streams, subscribers: subscribers, stats: stats, headTimeout: idleTimeout)
+                            additionalChannelHandlers: [StreamRequestHandler(streams: streams, behindHummingbird: true)],
+                            idleTimeout: idleTimeout, httpDecoderConfiguration: ServerConfiguration.decoderLimits)),
+                    streams: streams, stats: stats, headTimeout: idleTimeout)
             },
             // A deep accept queue: thousands of readers reconnecting at once (a restart) are
             // accepted, not left to retry their SYNs a second later.

@@ -11,28 +11,30 @@ struct VersionedCacheTests {
         let renders = Atomic<Int>(0)
     }
 
-    @Test func concurrentCallersShareOneRenderingUntilTheChannelChanges() async {
+    @Test func concurrentCallersShareOneRenderingUntilTheChannelChanges() async throws {
         let hub = Hub(configuration: HubConfiguration())
         let cache = VersionedCache<Int>(hub: hub)
         let counter = Counter()
-        let render: @Sendable () async -> Int? = {
-            try? await Task.sleep(for: .milliseconds(20))
+        let render: @Sendable () async throws -> Int = {
+            try await Task.sleep(for: .milliseconds(20))
             return counter.renders.wrappingAdd(1, ordering: .relaxed).newValue
         }
-        let values = await withTaskGroup(of: Int?.self) { group in
-            for _ in 0..<100 { group.addTask { await cache.value(for: "a", render: render) } }
-            return await group.reduce(into: [Int?]()) { $0.append($1) }
+        let values = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<100 { group.addTask { try await cache.value(for: "a", render: render) } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(Set(values) == [1] && counter.renders.load(ordering: .relaxed) == 1)
-        #expect(await cache.value(for: "a", render: render) == 1)
+        #expect(try await cache.value(for: "a", render: render) == 1)
         hub.touch("a")
-        #expect(await cache.value(for: "a", render: render) == 2)
-        #expect(await cache.value(for: "b", render: render) == 3)
+        #expect(try await cache.value(for: "a", render: render) == 2)
+        #expect(try await cache.value(for: "b", render: render) == 3)
     }
 
-    @Test func aFailedRenderingIsTriedAgain() async {
+    struct Broken: Error {}
+
+    @Test func aFailedRenderingIsTriedAgain() async throws {
         let cache = VersionedCache<Int>(hub: Hub(configuration: HubConfiguration()))
-        #expect(await cache.value(for: "a") { nil } == nil)
-        #expect(await cache.value(for: "a") { 7 } == 7)
+        await #expect(throws: Broken.self) { try await cache.value(for: "a") { throw Broken() } }
+        #expect(try await cache.value(for: "a") { 7 } == 7)
     }
 }

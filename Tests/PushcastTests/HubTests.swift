@@ -1,10 +1,27 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Pushcast
 
-/// The hub's bookkeeping that live pages rely on (SPEC §3.1 "Slow readers", §3.2).
-@Suite("Hub: versions and coalescing")
+/// A receiver that keeps what the hub hands it.
+final class Collector: HubReceiver {
+    let events = Mutex<[HubEvent]>([])
+
+    func receive(_ events: [HubEvent]) {
+        self.events.withLock { $0.append(contentsOf: events) }
+    }
+
+    var entries: [RenderedEntry] {
+        events.withLock { $0 }.compactMap { if case .entry(let entry) = $0 { entry } else { nil } }
+    }
+
+    var count: Int { events.withLock { $0.count } }
+}
+
+/// The hub as plain values (DESIGN.md step 6): receivers per channel, each entry rendered
+/// once and handed to all of them, versions, places for streams.
+@Suite("Hub: receivers, rendering once, versions, places")
 struct HubTests {
     static func entry(_ channel: String, _ seq: Int64) -> LogEntry {
         LogEntry(
@@ -23,25 +40,44 @@ struct HubTests {
         #expect(hub.version(of: "a") == 2 && hub.version(of: "b") == 1)
     }
 
-    @Test func aCoalescingStreamKeepsOnePendingChangeHoweverManyCome() async throws {
-        let hub = Hub(configuration: HubConfiguration(queueCapacity: 4))
-        let live = try #require(hub.register(["a"], coalescing: true))
-        let items = try #require(hub.register(["a"]))
-        for seq in 1...100 { hub.publish([Self.entry("a", Int64(seq))]) }
+    @Test func eachReceiverGetsItsChannelsEventsRenderedOnce() {
+        let hub = Hub(configuration: HubConfiguration())
+        let (one, two, other) = (Collector(), Collector(), Collector())
+        hub.attach(one, to: "a")
+        hub.attach(one, to: "a")  // twice is once
+        hub.attach(two, to: "a")
+        hub.attach(other, to: "b")
+        hub.publish([Self.entry("a", 1), Self.entry("b", 1), Self.entry("a", 2)])
+        #expect(one.entries.map(\.seq) == [1, 2] && two.entries.map(\.seq) == [1, 2])
+        #expect(other.entries.map(\.channel) == ["b"])
+        // The very same rendering for both, and kept for replays.
+        #expect(one.entries[0] === two.entries[0])
+        #expect(hub.recent.entry(of: "a", seq: 2) === one.entries[1])
+        hub.detach(two, from: "a")
         hub.touch("a")
-        // The item stream fell behind: it is told to resume, and ends.
-        guard case .overflow = await items.next() else { Issue.record("no overflow"); return }
-        // The live stream has one change to show, then nothing but what comes next.
-        guard case .entry(let first) = await live.next() else { Issue.record("no change"); return }
-        #expect(first.seq == 1)
-        hub.shutdown()
-        guard case .shutdown = await live.next() else { Issue.record("more than one change was queued"); return }
+        #expect(one.count == 3 && two.count == 2)
+        guard case .changed("a") = one.events.withLock({ $0.last }) else {
+            Issue.record("the touch did not arrive")
+            return
+        }
     }
 
-    @Test func aManifestReloadReachesLiveStreams() async throws {
+    @Test func shutdownReachesEveryReceiverOnce() {
         let hub = Hub(configuration: HubConfiguration())
-        let live = try #require(hub.register(["a"], coalescing: true))
-        hub.touch("a")
-        guard case .changed("a") = await live.next() else { Issue.record("touch not seen"); return }
+        let (both, one) = (Collector(), Collector())
+        hub.attach(both, to: "a")
+        hub.attach(both, to: "b")
+        hub.attach(one, to: "b")
+        hub.shutdown()
+        #expect(both.count == 1 && one.count == 1)
+    }
+
+    @Test func placesForStreamsAreCountedUpToTheLimit() {
+        let hub = Hub(configuration: HubConfiguration(maxStreams: 2))
+        #expect(hub.reserveStream() && hub.reserveStream())
+        #expect(!hub.reserveStream())
+        #expect(hub.openStreams == 2)
+        hub.releaseStream()
+        #expect(hub.reserveStream() && hub.openStreams == 2)
     }
 }

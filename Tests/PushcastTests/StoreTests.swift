@@ -43,7 +43,7 @@ struct StoreTests {
         // and a pruned item is still known, so it does not come back as new.
         let later = Date().addingTimeInterval(40 * 86_400)
         #expect(try await store.prune(keepItems: 1, keepSeconds: 30 * 86_400, now: later) == 3)
-        #expect(try await store.firstSeq(channel: "news") == 4)
+        #expect(try await store.logBounds(["news", "none"]) == ["news": LogBounds(first: 4, last: 4), "none": LogBounds(first: nil, last: 0)])
         #expect(try await store.record([observation("a", lastmod: "2026-01-02")], channel: "news").isEmpty)
         #expect(try await store.record([observation("d", lastmod: "2026-01-01")], channel: "news").map(\.seq) == [5])
         #expect(try await store.channel("news")?.lastSeq == 5)
@@ -65,7 +65,21 @@ struct StoreTests {
         let problem = Diagnostic(.error, .notWellFormed, "broken", file: "news.cdf", line: 3, column: 4)
         try await store.saveChannel(id: "news", file: "news.cdf", status: .error, diagnostics: [problem], manifest: nil)
         let record = try #require(try await store.channel("news"))
-        #expect(record.status == .error && record.decodedDiagnostics == [problem])
-        #expect(record.decodedManifest?.title == "Good")
+        #expect(try record.status == .error && record.decodedDiagnostics() == [problem])
+        #expect(try record.decodedManifest()?.title == "Good")
+    }
+
+    @Test func cursorsMoveForwardOnlyAllInOneWrite() async throws {
+        let (store, folder) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await store.createSubscriber(id: "s1", name: "one", tokenHash: "h")
+        try await store.createSubscriber(id: "s2", name: "two", tokenHash: "h")
+        for subscriber in ["s1", "s2"] { _ = try await store.subscribe(subscriber, to: "news", initialItems: 0) }
+        let s1 = SubscriptionKey(subscriber: "s1", channel: "news")
+        let s2 = SubscriptionKey(subscriber: "s2", channel: "news")
+        try await store.advanceCursors([s1: 5, s2: 3, SubscriptionKey(subscriber: "gone", channel: "news"): 9])
+        try await store.advanceCursors([s1: 4])
+        #expect(try await store.subscriptions(of: "s1").map(\.cursor) == [5])
+        #expect(try await store.subscriptions(of: "s2").map(\.cursor) == [3])
     }
 }

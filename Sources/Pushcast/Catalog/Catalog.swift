@@ -40,16 +40,31 @@ public actor Catalog {
     public func start() async throws -> Set<String> {
         for record in try await store.channels() {
             entries[record.id] = Entry(
-                id: record.id, file: record.file, status: record.status, diagnostics: record.decodedDiagnostics,
-                channel: record.decodedManifest)
+                id: record.id, file: record.file, status: record.status,
+                diagnostics: remembered(record) { try $0.decodedDiagnostics() } ?? [],
+                channel: remembered(record) { try $0.decodedManifest() } ?? nil)
         }
         var toCheck: Set<String> = []
-        let files = Set(manifestFiles())
+        let files = Set(try manifestFiles())
         for file in files.sorted() { toCheck.formUnion(try await reload(file: file)) }
         for entry in entries.values where entry.status != .retired && !files.contains(entry.file) {
             try await retire(entry)
         }
         return toCheck
+    }
+
+    /// What the store remembers of a channel, decoded; nil, and said, when it no longer
+    /// decodes (written by another version of Pushcast). The manifest's file is read again
+    /// at start either way, and gives the channel its state anew.
+    private func remembered<T>(_ record: ChannelRecord, _ decode: (ChannelRecord) throws -> T) -> T? {
+        do {
+            return try decode(record)
+        } catch {
+            logger.warning(
+                "what the database remembers of a channel could not be read; its manifest is read again from its file",
+                metadata: ["channel": "\(record.id)", "file": "\(record.file)", "reason": "\(error)"])
+            return nil
+        }
     }
 
     /// Re-reads the manifest `file` (a name in `channels/`) after it changed, appeared or
@@ -103,7 +118,7 @@ public actor Catalog {
     /// watcher lost track: a folder moved, the kernel's queue overflowed). Returns the ids
     /// of the channels to check: all live ones.
     public func rescan() async throws -> Set<String> {
-        let files = Set(manifestFiles())
+        let files = Set(try manifestFiles())
         for file in files.sorted() { _ = try await reload(file: file) }
         for entry in entries.values where entry.status != .retired && !files.contains(entry.file) {
             try await retire(entry)
@@ -156,10 +171,10 @@ public actor Catalog {
         return nil
     }
 
-    /// The manifest files directly in `channels/`.
-    public func manifestFiles() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.root)) ?? []
-        return names.filter(Catalog.isManifestName)
+    /// The manifest files directly in `channels/`; throws when the folder cannot be read
+    /// (rather than taking every channel for gone).
+    private func manifestFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.root).filter(Catalog.isManifestName)
     }
 
     /// `news.cdf` or `news.xml` (any case), not hidden.

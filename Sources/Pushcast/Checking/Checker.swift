@@ -1,5 +1,6 @@
 import CDF
 import Foundation
+import Logging
 
 /// Observes each item of a channel as a check (SPEC §2): local content is read and hashed;
 /// remote content is fetched conditionally; non-precached items are not read. What is new
@@ -8,8 +9,8 @@ public struct Checker: Sendable {
     let local: LocalContentReader
     let remote: RemoteFetcher
 
-    public init(directory: ChannelsDirectory, limits: ContentLimits, remote: RemoteFetcher) {
-        local = LocalContentReader(directory: directory, limits: limits)
+    public init(directory: ChannelsDirectory, limits: ContentLimits, remote: RemoteFetcher, logger: Logger) {
+        local = LocalContentReader(directory: directory, limits: limits, logger: logger)
         self.remote = remote
     }
 

@@ -1,12 +1,15 @@
 import Crypto
 import Foundation
+import Logging
 
 /// Reads a local content file below `channels/`: hashed as it streams, kept when small.
 struct LocalContentReader: Sendable {
     let directory: ChannelsDirectory
     let limits: ContentLimits
+    let logger: Logger
 
-    /// The file's content, or nil when it is missing, not a file, or leaves the folder.
+    /// The file's content, or nil when it is missing, not a file, leaves the folder, or
+    /// cannot be read to its end (said in the log: a part of it is never taken for all).
     func read(_ relativePath: String) -> ObservedContent? {
         guard case .file(let path) = directory.locate(relativePath),
             let handle = FileHandle(forReadingAtPath: path)
@@ -15,10 +18,17 @@ struct LocalContentReader: Sendable {
         var hasher = SHA256()
         var kept = Data()
         var size = 0
-        while let chunk = try? handle.read(upToCount: 64 << 10), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            size += chunk.count
-            if size <= limits.storedBytes { kept.append(chunk) }
+        do {
+            while let chunk = try handle.read(upToCount: 64 << 10), !chunk.isEmpty {
+                hasher.update(data: chunk)
+                size += chunk.count
+                if size <= limits.storedBytes { kept.append(chunk) }
+            }
+        } catch {
+            logger.warning(
+                "a content file could not be read to its end; it is read again on the next change or check",
+                metadata: ["file": "\(relativePath)", "reason": "\(error)"])
+            return nil
         }
         return ObservedContent(
             hash: hasher.finalize().hexString, type: MediaTypes.forPath(relativePath), size: size,

@@ -31,10 +31,15 @@ public final class RenderedEntry: Sendable {
     /// The same entry in buffers of its own. The hub gives each event loop its own copy, so
     /// that streams on different loops never count references to the same buffers: a count
     /// two cores keep changing at once costs far more than the copy.
-    func copied() -> RenderedEntry {
+    public func copied() -> RenderedEntry {
         func copy(_ buffer: ByteBuffer) -> ByteBuffer { ByteBuffer(bytes: buffer.readableBytesView) }
         return RenderedEntry(
             channel: channel, seq: seq, json: copy(json), parts: parts.mapValues(copy), event: copy(event), published: published)
+    }
+
+    /// The bytes its buffers hold.
+    public var byteCount: Int {
+        json.readableBytes + event.readableBytes + parts.values.reduce(0) { $0 + $1.readableBytes }
     }
 
     public func part(_ format: WireFormat) -> ByteBuffer {

@@ -22,12 +22,15 @@ public struct ChannelRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
     public var lastCheck: Double?
     public var updatedAt: Double
 
-    public var decodedDiagnostics: [Diagnostic] {
-        (try? JSONDecoder().decode([Diagnostic].self, from: Data(diagnostics.utf8))) ?? []
+    /// The stored diagnostics; throws when they no longer decode (stored by another version).
+    public func decodedDiagnostics() throws -> [Diagnostic] {
+        try JSONDecoder().decode([Diagnostic].self, from: Data(diagnostics.utf8))
     }
 
-    public var decodedManifest: Channel? {
-        manifest.flatMap { try? JSONDecoder().decode(Channel.self, from: Data($0.utf8)) }
+    /// The stored last good manifest, if any; throws when it no longer decodes (stored by
+    /// another version).
+    public func decodedManifest() throws -> Channel? {
+        try manifest.map { try JSONDecoder().decode(Channel.self, from: Data($0.utf8)) }
     }
 }
 

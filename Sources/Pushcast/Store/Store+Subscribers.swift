@@ -44,12 +44,15 @@ extension Store {
         }
     }
 
-    /// Moves a cursor forward (never back): `seq` has been written to the subscriber's stream.
-    public func advanceCursor(_ subscriber: String, channel: String, to seq: Int64) async throws {
+    /// Moves cursors forward (never back), all in one transaction: each sequence has reached
+    /// its subscriber (`CursorBook`). A cursor of a subscription that is gone is no cursor.
+    public func advanceCursors(_ cursors: [SubscriptionKey: Int64]) async throws {
         try await write { db in
-            try db.execute(
-                sql: "UPDATE subscription SET cursor = MAX(cursor, ?) WHERE subscriber = ? AND channel = ?",
-                arguments: [seq, subscriber, channel])
+            let update = try db.cachedStatement(
+                sql: "UPDATE subscription SET cursor = MAX(cursor, ?) WHERE subscriber = ? AND channel = ?")
+            for (key, seq) in cursors {
+                try update.execute(arguments: [seq, key.subscriber, key.channel])
+            }
         }
     }
 }

@@ -178,10 +178,17 @@ public final class Store: Sendable {
         }
     }
 
-    /// The lowest sequence number still in a channel's log (nil when the log is empty).
-    public func firstSeq(channel: String) async throws -> Int64? {
+    /// The bounds of each channel's log, read at one moment (a channel never logged is
+    /// `first` nil, `last` 0).
+    public func logBounds(_ channels: [String]) async throws -> [String: LogBounds] {
         try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM itemLog WHERE channel = ?", arguments: [channel])
+            var bounds: [String: LogBounds] = [:]
+            for channel in channels {
+                let last = try Int64.fetchOne(db, sql: "SELECT lastSeq FROM channel WHERE id = ?", arguments: [channel]) ?? 0
+                let first = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM itemLog WHERE channel = ?", arguments: [channel])
+                bounds[channel] = LogBounds(first: first, last: last)
+            }
+            return bounds
         }
     }
 }

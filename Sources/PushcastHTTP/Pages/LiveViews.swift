@@ -21,7 +21,7 @@ final class LiveViews: Sendable {
 
     let engine: Engine
     let links: PublicURL
-    private let cache: VersionedCache<Rendered>
+    private let cache: VersionedCache<Rendered?>
 
     init(engine: Engine, links: PublicURL) {
         self.engine = engine
@@ -29,26 +29,31 @@ final class LiveViews: Sendable {
         cache = VersionedCache(hub: engine.hub)
     }
 
-    /// The channel as it is now; nil when it is unknown or the store cannot be read.
-    func current(_ channel: String) async -> Rendered? {
-        await cache.value(for: channel) { await self.render(channel) }
+    /// The channel as it is now; nil when the catalog does not know it. Throws when the
+    /// store cannot be read.
+    func current(_ channel: String) async throws -> Rendered? {
+        try await cache.value(for: channel) { try await self.render(channel) }
     }
 
     /// A page resuming after `since`: every item after it (up to a limit) as well as the
-    /// newest; made for one stream, so not cached.
-    func resumePage(_ channel: String, since: Int64) async -> ByteBuffer? {
-        guard let view = try? await ChannelView.load(channel, engine: engine, publicURL: links.value, since: since) else {
+    /// newest; made for one stream, so not cached. Nil when the catalog does not know the
+    /// channel.
+    func resumePage(_ channel: String, since: Int64) async throws -> Rendered? {
+        guard let view = try await ChannelView.load(channel, engine: engine, publicURL: links.value, since: since) else {
             return nil
         }
-        return Self.part(Self.pageHeader, ChannelPageHTML.livePart(view))
+        return Self.rendered(view)
     }
 
-    private func render(_ channel: String) async -> Rendered? {
-        guard let view = try? await ChannelView.load(channel, engine: engine, publicURL: links.value) else { return nil }
+    private func render(_ channel: String) async throws -> Rendered? {
+        try await ChannelView.load(channel, engine: engine, publicURL: links.value).map(Self.rendered)
+    }
+
+    private static func rendered(_ view: ChannelView) -> Rendered {
         var badge = ByteBuffer(string: BadgeSVG.render(view))
         badge.writeString("\r\n")
         return Rendered(
-            view: view, page: Self.part(Self.pageHeader, ChannelPageHTML.livePart(view)), badge: badge,
+            view: view, page: part(pageHeader, ChannelPageHTML.livePart(view)), badge: badge,
             section: ChannelSectionHTML.render(view, level: 2))
     }
 

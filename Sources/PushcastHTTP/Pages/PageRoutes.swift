@@ -2,20 +2,18 @@ import HTTPTypes
 import Hummingbird
 import Pushcast
 
-/// The web pages (SPEC §3 table, §3.2): the index, the pages' assets, a channel's live page
-/// and badge streams, and the channel page a browser gets at `/channels/<id>`.
+/// The web pages (SPEC §3 table, §3.2): the index, the pages' assets, and the channel page
+/// a browser gets at `/channels/<id>`. The live page and the badge are streams
+/// (`StreamAdmission`).
 struct PageRoutes: Sendable {
     let engine: Engine
     let views: LiveViews
-    let stats: ServerStats
     /// Seconds of silence after which a live page or badge is sent again (`--live-heartbeat`).
     let liveHeartbeat: Double
 
     func register(in routes: RouteTable<PushcastRequestContext>) {
         routes.add("/", [.get: { _, _ in try await index() }])
         routes.add("/assets/{name}", [.get: { request, context in try PageAssets.response(try context.parameters.require("name"), request) }])
-        routes.add("/channels/{id}/live", [.get: { request, context in try await live(request, context, badge: false) }])
-        routes.add("/channels/{id}/badge", [.get: { request, context in try await live(request, context, badge: true) }])
     }
 
     /// Whether a request for `/channels/<id>` is a browser's, which gets the channel page.
@@ -42,41 +40,9 @@ struct PageRoutes: Sendable {
 
     /// The channel page: the current view and the script that keeps it current.
     func channelPage(_ id: String) async throws -> Response {
-        guard let rendered = await views.current(id) else { throw APIError.unknownChannel(id) }
+        guard let rendered = try await views.current(id) else { throw APIError.unknownChannel(id) }
         return PageResponse.html(
             ChannelPageHTML.page(rendered.view, publicURL: views.links.value, liveHeartbeat: liveHeartbeat),
             policy: PageHTML.scriptedPolicy)
-    }
-
-    private func live(_ request: Request, _ context: PushcastRequestContext, badge: Bool) async throws -> Response {
-        let id = try context.parameters.require("id")
-        guard await engine.catalog.entry(id) != nil else { throw APIError.unknownChannel(id) }
-        let since = badge ? nil : try StreamRoutes.resumePoint(request)
-        guard engine.hub.openStreams < engine.hub.configuration.maxStreams else { throw StreamRoutes.busy }
-        let boundary = StreamDelimiters.makeBoundary()
-        let delimiters: StreamDelimiters
-        var headers: HTTPFields
-        if badge {
-            delimiters = .multipart(boundary: boundary, partHeader: LiveViews.badgeHeader)
-            headers = PageResponse.headers(policy: "default-src 'none'")
-            headers[HTTPField.Name("Access-Control-Allow-Origin")!] = "*"
-            headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "cross-origin"
-        } else {
-            delimiters = .multipart(boundary: boundary)
-            headers = PageResponse.headers(policy: PageHTML.staticPolicy)
-        }
-        let views = self.views
-        let meter = stats[badge ? .badge : .live]
-        return StreamResponse.make(
-            engine: engine, channels: [id], delimiters: delimiters, headers: headers, quiet: liveHeartbeat, coalescing: true,
-            meter: meter, connection: context.channel
-        ) { writer, sink in
-            var first: ByteBuffer?
-            if let since { first = await views.resumePage(id, since: since) }
-            try await LiveStreamer(delimiters: delimiters, sink: sink, meter: meter, first: first) {
-                guard let rendered = await views.current(id) else { return nil }
-                return LiveStreamer.Frame(part: badge ? rendered.badge : rendered.page, final: rendered.view.status == .retired)
-            }.run(&writer)
-        }
     }
 }

@@ -9,16 +9,20 @@ import Pushcast
 struct StatsRoutes: Sendable {
     let engine: Engine
     let stats: ServerStats
+    /// The streams' queues, counted for `queuedEvents`.
+    let fanouts: LoopFanouts
     /// Where the engine's swift-metrics go, when the process bootstrapped them to Prometheus.
     let registry: PrometheusCollectorRegistry?
 
     func register(in routes: RouteTable<PushcastRequestContext>) {
-        routes.add("/stats", [.get: { _, _ in try JSONResponse.make(snapshot()) }])
-        routes.add("/stats.html", [.get: { _, _ in PageResponse.html(StatsPageHTML.render(snapshot()), policy: PageHTML.staticPolicy) }])
-        routes.add("/metrics", [.get: { _, _ in metrics() }])
+        routes.add("/stats", [.get: { _, _ in try JSONResponse.make(try await snapshot()) }])
+        routes.add(
+            "/stats.html", [.get: { _, _ in PageResponse.html(StatsPageHTML.render(try await snapshot()), policy: PageHTML.staticPolicy) }])
+        routes.add("/metrics", [.get: { _, _ in try await metrics() }])
     }
 
-    func snapshot() -> StatsJSON {
+    func snapshot() async throws -> StatsJSON {
+        let queued = try await fanouts.queuedEvents()
         let counters = engine.hub.counters
         return StatsJSON(
             startedAt: HTTPDate.rfc3339(stats.started.timeIntervalSince1970),
@@ -27,13 +31,13 @@ struct StatsRoutes: Sendable {
             connectionsAccepted: stats.connectionsAccepted.load(ordering: .relaxed),
             transports: Transport.allCases.map { stats[$0].snapshot },
             hub: .init(
-                openStreams: engine.hub.openStreams, queuedEvents: engine.hub.queuedEvents(),
+                openStreams: engine.hub.openStreams, queuedEvents: queued,
                 coalesced: counters.coalesced.load(ordering: .relaxed), overflowed: counters.overflowed.load(ordering: .relaxed),
                 cutOff: counters.cutOff.load(ordering: .relaxed)))
     }
 
-    private func metrics() -> Response {
-        var buffer = Array(MetricsText(snapshot()).text.utf8)
+    private func metrics() async throws -> Response {
+        var buffer = Array(MetricsText(try await snapshot()).text.utf8)
         registry?.emit(into: &buffer)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],

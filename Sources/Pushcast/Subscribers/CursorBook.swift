@@ -1,0 +1,84 @@
+import Logging
+import Synchronization
+
+/// Subscribers' delivery cursors as their streams confirm them (SPEC §4), written to the
+/// store in batches: confirmations from every stream gather here, and one transaction at
+/// most every `interval` writes them all; the engine writes the rest once more at shutdown.
+///
+/// A stream confirms an item only once a later write has reached the socket, so a cursor
+/// never passes an item its reader may not have had. A `kill -9` between a confirmation and
+/// its batch loses no item: the reader is sent again what it had (at least once delivery).
+/// A failed write is logged and its cursors are kept for the next batch.
+public final class CursorBook: Sendable {
+    private struct Pending {
+        var cursors: [SubscriptionKey: Int64] = [:]
+        /// Batches that failed in a row.
+        var failures = 0
+    }
+
+    public let interval: Duration
+    private let store: Store
+    private let logger: Logger
+    private let pending = Mutex(Pending())
+
+    public init(store: Store, logger: Logger, interval: Duration = .milliseconds(200)) {
+        self.store = store
+        self.logger = logger
+        self.interval = interval
+    }
+
+    /// Cursors that may move forward to these sequences (a later confirmation of the same
+    /// cursor wins only if it is further).
+    public func confirm(_ cursors: [SubscriptionKey: Int64]) {
+        pending.withLock { pending in
+            pending.cursors.merge(cursors, uniquingKeysWith: max)
+        }
+    }
+
+    /// Cursors confirmed and not yet written.
+    public var pendingCount: Int { pending.withLock { $0.cursors.count } }
+
+    /// Writes every pending cursor in one transaction. A failure is logged, and the cursors
+    /// stay pending for the next batch.
+    public func flush() async {
+        let batch = pending.withLock { pending -> [SubscriptionKey: Int64] in
+            defer { pending.cursors = [:] }
+            return pending.cursors
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try await store.advanceCursors(batch)
+            let failed = pending.withLock { pending -> Int in
+                defer { pending.failures = 0 }
+                return pending.failures
+            }
+            if failed > 0 {
+                logger.notice("subscriber cursors are written again", metadata: ["failedBatches": "\(failed)"])
+            }
+        } catch {
+            let failures = pending.withLock { pending -> Int in
+                pending.cursors.merge(batch, uniquingKeysWith: max)
+                pending.failures += 1
+                return pending.failures
+            }
+            // The first failure, then one in a hundred while the store keeps failing.
+            if failures % 100 == 1 {
+                logger.error(
+                    "subscriber cursors could not be written; they are kept and written again shortly",
+                    metadata: ["cursors": "\(batch.count)", "failedBatches": "\(failures)", "reason": "\(error)"])
+            }
+        }
+    }
+
+    /// Writes a batch every `interval` until the task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            await flush()
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import HTTPTypes
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The front of a connection whose request was taken by the stream path (put first in its
+/// pipeline, so nothing stands between it and the socket): it writes the response head and
+/// every part itself, each part with its delimiter as one chunk, tells its `PushStream` when
+/// the connection fills up or empties, and ends it when the connection goes, the client
+/// closes its side, or the server quiesces. Whatever the client sends after its request is
+/// dropped. A refused request gets its JSON error here too, then the connection closes.
+final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let streams: PushStreams
+    private var context: ChannelHandlerContext?
+    private var stream: PushStream?
+    private var opened = false
+    /// The stream's delimiters; the ones after a part end its chunk too.
+    private var opening = ByteBuffer()
+    private var delimiter = ByteBuffer()
+    private var close = ByteBuffer()
+
+    static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
+    private static let allocator = ByteBufferAllocator()
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    init(streams: PushStreams) {
+        self.streams = streams
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Answers
+
+    /// Writes the stream's head and starts it. The place admission took is given back by
+    /// the stream when it ends, or here if the connection has gone already.
+    func serve(_ spec: StreamSpec) {
+        guard let context, context.channel.isActive else { return streams.hub.releaseStream() }
+        context.writeAndFlush(wrapOutboundOut(Self.head(.ok, Self.streamFields(spec.headers))), promise: nil)
+        let delimiters = spec.framing.delimiters
+        opening = delimiters.opening
+        delimiter = delimiters.delimiter
+        delimiter.writeStaticString("\r\n")
+        close = delimiters.close
+        close.writeStaticString("\r\n")
+        let stream = streams.makeStream(spec, output: self, loop: context.eventLoop)
+        self.stream = stream
+        stream.start()
+        if !context.channel.isWritable { stream.writabilityChanged(false) }
+    }
+
+    /// A HEAD request's answer: the head a stream would have, no body.
+    func answerHead(_ fields: HTTPFields) {
+        guard let context else { return }
+        context.writeAndFlush(wrapOutboundOut(Self.head(.ok, Self.streamFields(fields)))).whenComplete {
+            [channel = context.channel] _ in channel.close(promise: nil)
+        }
+    }
+
+    /// A refusal: the JSON error, then the connection closes.
+    func refuse(_ error: APIError) {
+        guard let context else { return }
+        let body = error.body
+        var fields: HTTPFields = [
+            .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .connection: "close",
+        ]
+        fields.append(contentsOf: error.headers)
+        context.write(wrapOutboundOut(Self.head(error.status, fields)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(body)).whenComplete { [channel = context.channel] _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private static func streamFields(_ fields: HTTPFields) -> HTTPFields {
+        var fields = fields
+        fields[.transferEncoding] = "chunked"
+        fields[.connection] = "close"
+        return fields
+    }
+
+    /// A response's head as HTTP/1.1 writes it (the fields are HTTPTypes', so they hold no
+    /// line breaks).
+    static func head(_ status: HTTPResponse.Status, _ fields: HTTPFields) -> ByteBuffer {
+        var head = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"
+        for field in fields { head += "\(field.name.rawName): \(field.value)\r\n" }
+        return ByteBuffer(string: head + "\r\n")
+    }
+
+    // MARK: The stream's output
+
+    /// Writes one part with its delimiters as one chunk, in one flush: the opening delimiter
+    /// first if none was written, the delimiter after it (the close delimiter when `final`,
+    /// which then ends the response and the connection). Mostly two writes: the chunk's head
+    /// with the part, framed once for every stream of the loop (`FramedPart`), and this
+    /// stream's delimiter. `written` is called once the bytes have reached the socket.
+    /// Returns the bytes written, less the chunk framing.
+    func write(_ part: ByteBuffer, final: Bool, written: (() -> Void)?) -> Int {
+        guard let context else { return 0 }
+        let tail = final ? close : delimiter
+        let size = (opened ? 0 : opening.readableBytes) + part.readableBytes + tail.readableBytes - 2
+        if opened {
+            context.write(wrapOutboundOut(FramedPart.current.framed(part, chunkSize: size)), promise: nil)
+        } else {
+            var header = Self.allocator.buffer(capacity: 16 + opening.readableBytes)
+            Self.writeHex(size, to: &header)
+            header.writeStaticString("\r\n")
+            header.writeImmutableBuffer(opening)
+            context.write(wrapOutboundOut(header), promise: nil)
+            context.write(wrapOutboundOut(part), promise: nil)
+            opened = true
+        }
+        if let written {
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.assumeIsolated().whenSuccess { written() }
+            context.writeAndFlush(wrapOutboundOut(tail), promise: promise)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(tail), promise: nil)
+        }
+        if final { finish() }
+        return size
+    }
+
+    /// Calls `body` once everything written so far has reached the socket.
+    func whenWritten(_ body: @escaping () -> Void) {
+        guard let context else { return }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenSuccess { body() }
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: promise)
+    }
+
+    /// Ends the response after what was written, and closes the connection.
+    func finish() {
+        guard let context else { return }
+        context.writeAndFlush(wrapOutboundOut(Self.lastChunk)).whenComplete { [channel = context.channel] _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Cuts the connection off at once: an abortive close (RST), so the kernel drops what is
+    /// buffered for a reader that stopped reading, instead of holding it behind a FIN the
+    /// reader will never read up to.
+    func reset() {
+        guard let context else { return }
+        let channel = context.channel
+        guard let socket = channel as? any SocketOptionProvider else { return channel.close(promise: nil) }
+        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// The stream is over; it no longer hears of the connection.
+    func streamEnded() {
+        stream = nil
+    }
+
+    /// A chunk size as HTTP/1.1 writes it: hexadecimal digits.
+    static func writeHex(_ value: Int, to buffer: inout ByteBuffer) {
+        let digits = hexDigits
+        var shift = max(0, (Int.bitWidth - value.leadingZeroBitCount - 1) / 4 * 4)
+        while shift >= 0 {
+            buffer.writeInteger(digits[(value >> shift) & 0xf])
+            shift -= 4
+        }
+    }
+
+    // MARK: The connection
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // The request was read; anything after it is not listened to.
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        stream?.writabilityChanged(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let stream = self.stream
+        self.stream = nil
+        stream?.connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // The client closed its side: it reads no more, so the stream ends now rather
+            // than at its next heartbeat.
+            context.close(promise: nil)
+        } else if event is ChannelShouldQuiesceEvent {
+            // The server is stopping: the stream ends with its close delimiter.
+            stream?.shutdown()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,130 @@
+import NIOCore
+import Pushcast
+
+/// The push streams on one event loop, and the hub's receiver for their channels (the
+/// engine knows no event loop: grouping streams by loop and writing belong here). Each
+/// publication reaches the loop in one task, with its own copy of the rendered buffers (a
+/// reference count two cores keep changing at once costs more than the copy), and is
+/// handed to each stream there. The loop also keeps:
+/// - one ticker for all its streams (heartbeats, stalled readers): no timer per stream;
+/// - the state fetches of pages and badges, one per channel and change for all of them;
+/// - the cursors its subscriber streams confirm, handed to the `CursorBook` once per turn.
+///
+/// Everything but `receive` runs on the loop.
+final class LoopFanout: HubReceiver {
+    private struct State {
+        var all: [ObjectIdentifier: PushStream] = [:]
+        var byChannel: [String: [ObjectIdentifier: PushStream]] = [:]
+        var ticker: RepeatedTask?
+        var stateLoads: [String: [PushStream]] = [:]
+        var confirmed: [SubscriptionKey: Int64] = [:]
+        var confirmScheduled = false
+    }
+
+    let loop: any EventLoop
+    private let hub: Hub
+    private let cursors: CursorBook
+    private let tickPeriod: TimeAmount
+    private let state: NIOLoopBoundBox<State>
+
+    /// Made on `loop`.
+    init(loop: any EventLoop, hub: Hub, cursors: CursorBook, tickPeriod: TimeAmount) {
+        self.loop = loop
+        self.hub = hub
+        self.cursors = cursors
+        self.tickPeriod = tickPeriod
+        state = NIOLoopBoundBox(State(), eventLoop: loop)
+    }
+
+    // MARK: HubReceiver
+
+    func receive(_ events: [HubEvent]) {
+        loop.execute { [self] in
+            deliver(events.map(\.copiedForOneLoop))
+        }
+    }
+
+    private func deliver(_ events: [HubEvent]) {
+        let streams = events.first?.channel.map { state.value.byChannel[$0] ?? [:] } ?? state.value.all
+        for stream in streams.values {
+            for event in events { stream.receive(event) }
+        }
+    }
+
+    // MARK: Streams
+
+    /// A stream joins: from now on the hub hands it its channels' events.
+    func add(_ stream: PushStream) {
+        let id = ObjectIdentifier(stream)
+        state.value.all[id] = stream
+        for channel in stream.channels {
+            if state.value.byChannel[channel] == nil { hub.attach(self, to: channel) }
+            state.value.byChannel[channel, default: [:]][id] = stream
+        }
+        if state.value.ticker == nil {
+            state.value.ticker = loop.scheduleRepeatedTask(initialDelay: tickPeriod, delay: tickPeriod) { [self] _ in
+                let now = ContinuousClock.now
+                for stream in state.value.all.values { stream.tick(now: now) }
+            }
+        }
+    }
+
+    func remove(_ stream: PushStream) {
+        let id = ObjectIdentifier(stream)
+        guard state.value.all.removeValue(forKey: id) != nil else { return }
+        for channel in stream.channels {
+            state.value.byChannel[channel]?[id] = nil
+            if state.value.byChannel[channel]?.isEmpty == true {
+                state.value.byChannel[channel] = nil
+                hub.detach(self, from: channel)
+            }
+        }
+        if state.value.all.isEmpty {
+            state.value.ticker?.cancel()
+            state.value.ticker = nil
+        }
+    }
+
+    /// Events waiting in the queues of this loop's streams.
+    func queuedEvents() -> EventLoopFuture<Int> {
+        loop.submit { [self] in state.value.all.values.reduce(0) { $0 + $1.queued } }
+    }
+
+    // MARK: Shared work
+
+    /// Fetches a state once for every stream of the loop that asks for the same `key`
+    /// while it is being fetched; each gets the result.
+    func loadState(_ key: String, for stream: PushStream, load: @escaping @Sendable () async -> StreamMachine.Fetched) {
+        if state.value.stateLoads[key] != nil {
+            state.value.stateLoads[key]?.append(stream)
+            return
+        }
+        state.value.stateLoads[key] = [stream]
+        Task { [self] in
+            let result = await load()
+            loop.execute { [self] in
+                for waiting in state.value.stateLoads.removeValue(forKey: key) ?? [] { waiting.fetched(result) }
+            }
+        }
+    }
+
+    /// Cursors a subscriber stream's write confirmed; they go to the cursor book once the
+    /// loop has done what it is doing (one hand-over for a whole fan-out).
+    func confirm(subscriber: String, _ positions: [String: Int64]) {
+        for (channel, seq) in positions {
+            let key = SubscriptionKey(subscriber: subscriber, channel: channel)
+            state.value.confirmed[key] = max(state.value.confirmed[key] ?? 0, seq)
+        }
+        guard !state.value.confirmScheduled else { return }
+        state.value.confirmScheduled = true
+        loop.execute { [self] in handOverConfirmations() }
+    }
+
+    /// Hands the confirmed cursors to the cursor book now.
+    func handOverConfirmations() {
+        let batch = state.value.confirmed
+        state.value.confirmed = [:]
+        state.value.confirmScheduled = false
+        if !batch.isEmpty { cursors.confirm(batch) }
+    }
+}

@@ -1,0 +1,385 @@
+import DequeModule
+import NIOCore
+import Pushcast
+
+/// A push stream's life as an explicit state machine (SPEC §3.1, DESIGN.md "One stream
+/// path"): inputs are what happens to the stream (its head is written, the hub hands it an
+/// event, a read of the store comes back, its connection fills up or empties, the ticker
+/// ticks), and each returns what the stream is to do now (`Action`). It does no I/O and
+/// reads no clock of its own, so every rule is tested without sockets; `PushStream` drives
+/// it on the connection's event loop.
+///
+/// - **Opening**: the stream asks for its opening (`Fetch.opening`: resume plans, or the
+///   current state), and events from the hub queue meanwhile.
+/// - **Live**: while the connection takes writes and nothing else is pending, an event is
+///   written the moment it comes; otherwise it waits in the bounded `StreamQueue`.
+/// - **Replays** (a plan's log after a position, or a seq that skipped ahead) are read a
+///   page at a time (`Fetch.page`); live events queue meanwhile, and those already sent
+///   are dropped, so there is no hole and no repeat at the seam.
+/// - **State** streams (live page, badge) fetch the current state on every change; their
+///   queue keeps one change at most.
+/// - **Durable** streams (a subscriber's) hand each write the cursors it confirms: what was
+///   written before it (a socket whose reader has gone still takes one more write). One that
+///   ends once what is pending is sent (`once`) waits until its cursors are in the store
+///   before its last part, so that its reader's next request starts after them.
+/// - **Endings**: retired, shutdown, overflow, a failed fetch: a final part; a connection
+///   stalled past the write timeout: a reset.
+struct StreamMachine {
+    /// What the stream shows.
+    enum Presentation: Sendable, Equatable {
+        /// Item parts (a channel's item stream or events; a subscriber's stream when
+        /// `durable`, which then ends after what is pending when `once`).
+        case items(durable: Bool, once: Bool)
+        /// The current state, sent again on every change and after silence (a live page, a
+        /// badge, a subscriber's page).
+        case state
+    }
+
+    struct Settings: Sendable {
+        var presentation: Presentation
+        /// The channels it reads.
+        var channels: [String]
+        /// Silence before a heartbeat (or the state again).
+        var quiet: Duration
+        /// How long the connection may hold writes back before the reader is cut off.
+        var writeTimeout: Duration
+        var queueCapacity: Int
+    }
+
+    /// One part to write.
+    enum Part: Sendable {
+        /// An item; `live` when the hub just published it (not a replay), for its latency.
+        case item(RenderedEntry, live: Bool)
+        case heartbeat
+        case gap(LogGap)
+        case retired(channel: String, lastSeq: Int64)
+        /// A snapshot part, rendered.
+        case snapshot(ByteBuffer)
+        /// A state part, rendered, and the entry it is the first to show, if any.
+        case state(ByteBuffer, showing: RenderedEntry?)
+    }
+
+    /// A read of the store (or of the state) the stream waits for.
+    enum Fetch: Equatable, Sendable {
+        case opening
+        case page(channel: String, after: Int64, through: Int64)
+        case state
+        /// The cursors confirmed so far are to be in the store (a `once` stream, before it
+        /// ends: its reader may ask again at once).
+        case cursors
+    }
+
+    /// What a fetch gave.
+    enum Fetched: Sendable {
+        /// Item streams: where each channel starts.
+        case opening([ChannelOpening])
+        /// State streams: the state as a part, and whether it ends the stream (retired).
+        case state(ByteBuffer, final: Bool)
+        case page([RenderedEntry])
+        /// The cursors confirmed so far are in the store.
+        case cursorsWritten
+        /// The fetch failed; the reason is for the log.
+        case failed(String)
+    }
+
+    /// Where one channel of an item stream starts.
+    struct ChannelOpening: Sendable {
+        var channel: String
+        var plan: ResumePlan
+        /// The snapshot part, when the plan sends one.
+        var snapshot: ByteBuffer?
+        /// The channel's last sequence, for a `retired` part.
+        var lastSeq: Int64
+    }
+
+    enum Action: Sendable {
+        /// Write `part`; `final` ends the stream with it. `confirming`: the cursors this
+        /// write confirms once it has reached the socket (durable streams).
+        case write(Part, final: Bool, confirming: [String: Int64]?)
+        case fetch(Fetch)
+        /// Cut the connection off at once (stalled past the write timeout).
+        case reset
+        /// End the response with nothing more to write.
+        case close
+    }
+
+    /// What became of an event from the hub.
+    enum Reception {
+        case act(Action)
+        case queued
+        case coalesced
+        case overflowed
+        case ignored
+    }
+
+    private enum Phase {
+        case created
+        case opening
+        case live
+        case fetching
+        case closed
+    }
+
+    /// What the stream does before it takes another event.
+    private enum Step {
+        case part(Part, final: Bool)
+        case replay(LogReplay)
+        /// Wait until the cursors confirmed so far are written.
+        case persist
+    }
+
+    let settings: Settings
+    private var phase = Phase.created
+    private var queue: StreamQueue
+    private var pending: Deque<Step> = []
+    /// The newest sequence sent (or known to be behind the reader), per channel.
+    private var positions: [String: Int64] = [:]
+    /// The replay whose page is being read.
+    private var replay: LogReplay?
+    /// Durable streams: written, waiting for a later write to reach the socket.
+    private var unconfirmed: [String: Int64] = [:]
+    private var writable = true
+    private var stalledSince: ContinuousClock.Instant?
+    /// The last tick that found the stream quiet since the one before.
+    private var quietSince: ContinuousClock.Instant?
+    private var wroteSinceTick = false
+    /// State streams: the last state written (sent again after silence), and the entry the
+    /// state being fetched is the first to show.
+    private var lastState: ByteBuffer?
+    private var stateShows: RenderedEntry?
+
+    init(_ settings: Settings) {
+        self.settings = settings
+        queue = StreamQueue(capacity: settings.queueCapacity, coalescing: settings.presentation == .state)
+    }
+
+    var isClosed: Bool { phase == .closed }
+    /// Events waiting in the queue.
+    var queued: Int { queue.count }
+
+    // MARK: Inputs
+
+    /// The response head is written: the stream asks for its opening.
+    mutating func start() -> Action {
+        phase = .opening
+        return .fetch(.opening)
+    }
+
+    /// An event from the hub.
+    mutating func receive(_ event: HubEvent) -> Reception {
+        switch phase {
+        case .created, .closed: return .ignored
+        case .opening, .live, .fetching: break
+        }
+        if case .shutdown = event { return .act(finish()) }
+        if phase == .live, writable, pending.isEmpty, queue.isEmpty {
+            return handle(event).map { .act($0) } ?? .ignored
+        }
+        switch queue.offer(event) {
+        case .queued: return .queued
+        case .coalesced: return .coalesced
+        case .overflowed: return .overflowed
+        case .dropped: return .ignored
+        }
+    }
+
+    /// A fetch came back.
+    mutating func fetched(_ result: Fetched) -> Action? {
+        guard phase == .opening || phase == .fetching else { return nil }
+        phase = .live
+        switch result {
+        case .failed:
+            return finish()
+        case .opening(let openings):
+            for opening in openings { apply(opening) }
+            if case .items(durable: _, once: true) = settings.presentation {
+                // A heartbeat confirms what was sent; once that is in the store, the end.
+                pending.append(contentsOf: [.part(.heartbeat, final: false), .persist, .part(.heartbeat, final: true)])
+            }
+        case .state(let part, let final):
+            pending.append(.part(.state(part, showing: stateShows), final: final))
+            stateShows = nil
+        case .cursorsWritten:
+            break
+        case .page(let page):
+            guard var replay else { break }
+            self.replay = nil
+            var steps: [Step] = replay.take(page).map { step in
+                switch step {
+                case .entry(let entry): .part(.item(entry, live: false), final: false)
+                case .gap(let gap): .part(.gap(gap), final: false)
+                }
+            }
+            if !replay.isDone { steps.append(.replay(replay)) }
+            pending.insert(contentsOf: steps, at: 0)
+        }
+        return next()
+    }
+
+    /// The connection takes writes again, or has stopped taking them.
+    mutating func writabilityChanged(_ writable: Bool, now: ContinuousClock.Instant) -> Action? {
+        guard self.writable != writable else { return nil }
+        self.writable = writable
+        guard writable else {
+            stalledSince = now
+            return nil
+        }
+        stalledSince = nil
+        return next()
+    }
+
+    /// The ticker: a reader stalled past the write timeout is cut off; a stream quiet for
+    /// its interval gets a heartbeat (a state stream, its state again).
+    mutating func tick(now: ContinuousClock.Instant) -> Action? {
+        guard phase != .created, phase != .closed else { return nil }
+        if let stalledSince {
+            guard now - stalledSince >= settings.writeTimeout else { return nil }
+            phase = .closed
+            return .reset
+        }
+        guard !wroteSinceTick, let quietSince else {
+            wroteSinceTick = false
+            quietSince = now
+            return nil
+        }
+        guard phase == .live, pending.isEmpty, queue.isEmpty, now - quietSince >= settings.quiet else { return nil }
+        switch settings.presentation {
+        case .items: return write(.heartbeat, final: false)
+        case .state: return lastState.map { write(.state($0, showing: nil), final: false) }
+        }
+    }
+
+    /// The connection has gone.
+    mutating func close() {
+        phase = .closed
+    }
+
+    /// The next thing to do, after an action was carried out; nil when the stream waits.
+    mutating func next() -> Action? {
+        guard phase == .live else { return nil }
+        while writable {
+            if let step = pending.popFirst() {
+                switch step {
+                case .part(let part, let final):
+                    return write(part, final: final)
+                case .replay(let replay):
+                    self.replay = replay
+                    phase = .fetching
+                    return .fetch(.page(channel: replay.channel, after: replay.position, through: replay.through))
+                case .persist:
+                    phase = .fetching
+                    return .fetch(.cursors)
+                }
+            }
+            if queue.overflowed { return overflowEnding() }
+            guard let event = queue.take() else { return nil }
+            if let action = handle(event) { return action }
+        }
+        return nil
+    }
+
+    // MARK: Rules
+
+    /// A plan's parts, in order: the gap, the snapshot, the replay, and `retired`.
+    private mutating func apply(_ opening: ChannelOpening) {
+        let plan = opening.plan
+        if let gap = plan.gap { pending.append(.part(.gap(gap), final: false)) }
+        if plan.snapshot, let snapshot = opening.snapshot { pending.append(.part(.snapshot(snapshot), final: false)) }
+        positions[opening.channel] = plan.position
+        if let replay = plan.replay { pending.append(.replay(replay)) }
+        if plan.retired {
+            pending.append(
+                .part(.retired(channel: opening.channel, lastSeq: opening.lastSeq), final: settings.channels.count == 1))
+        }
+    }
+
+    /// One event, live: what to do about it, if anything.
+    private mutating func handle(_ event: HubEvent) -> Action? {
+        if case .state = settings.presentation {
+            if case .entry(let entry) = event, stateShows == nil { stateShows = entry }
+            phase = .fetching
+            return .fetch(.state)
+        }
+        switch event {
+        case .entry(let entry):
+            guard let position = positions[entry.channel], entry.seq > position else { return nil }
+            guard entry.seq == position + 1 else {
+                // Live went ahead of what was sent: the entries between come from the log first.
+                queue.putBack(event)
+                let replay = LogReplay(channel: entry.channel, after: position, through: entry.seq - 1)
+                self.replay = replay
+                phase = .fetching
+                return .fetch(.page(channel: replay.channel, after: replay.position, through: replay.through))
+            }
+            return write(.item(entry, live: true), final: false)
+        case .changed:
+            return nil
+        case .retired(let channel, let lastSeq):
+            guard positions[channel] != nil else { return nil }
+            return write(.retired(channel: channel, lastSeq: lastSeq), final: settings.channels.count == 1)
+        case .shutdown:
+            return finish()
+        }
+    }
+
+    private mutating func write(_ part: Part, final: Bool) -> Action {
+        var confirming: [String: Int64]?
+        if case .items(durable: true, once: _) = settings.presentation {
+            if !unconfirmed.isEmpty {
+                confirming = unconfirmed
+                unconfirmed = [:]
+            }
+            switch part {
+            case .item(let entry, _): unconfirmed[entry.channel] = entry.seq
+            case .gap(let gap) where gap.channel != LogGap.allChannels: unconfirmed[gap.channel] = gap.resumeSince
+            default: break
+            }
+        }
+        switch part {
+        case .item(let entry, _): positions[entry.channel] = entry.seq
+        case .gap(let gap) where gap.channel != LogGap.allChannels:
+            positions[gap.channel] = max(positions[gap.channel] ?? 0, gap.resumeSince)
+        case .state(let state, _): lastState = state
+        default: break
+        }
+        wroteSinceTick = true
+        if final { phase = .closed }
+        return .write(part, final: final, confirming: confirming)
+    }
+
+    /// The queue filled up: one `gap` says where to resume, and the stream ends. A
+    /// subscriber resumes after its stored cursors; a state stream never overflows.
+    private mutating func overflowEnding() -> Action {
+        switch settings.presentation {
+        case .items(durable: true, once: _):
+            let gap = LogGap(channel: LogGap.allChannels, from: 0, to: 0, reason: .overflow, resumeSince: 0)
+            return write(.gap(gap), final: true)
+        case .items(durable: false, once: _):
+            let channel = settings.channels.first ?? ""
+            let position = positions[channel] ?? 0
+            let newest = max(queue.newestOffered[channel] ?? position, position)
+            let gap = LogGap(channel: channel, from: position + 1, to: newest, reason: .overflow, resumeSince: position)
+            return write(.gap(gap), final: true)
+        case .state:
+            return finish()
+        }
+    }
+
+    /// Ends the stream at once: a last part (a heartbeat, or the state again) and the close
+    /// delimiter; a connection that takes no writes is reset instead.
+    private mutating func finish() -> Action {
+        guard writable else {
+            phase = .closed
+            return .reset
+        }
+        switch settings.presentation {
+        case .items: return write(.heartbeat, final: true)
+        case .state:
+            guard let lastState else {
+                phase = .closed
+                return .close
+            }
+            return write(.state(lastState, showing: nil), final: true)
+        }
+    }
+}

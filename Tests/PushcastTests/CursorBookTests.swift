@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import Pushcast
+
+/// Subscribers' cursors, written in batches (SPEC §4): one transaction for every
+/// confirmation gathered, only ever forward, and a failed write kept and written later.
+@Suite("Cursor book")
+struct CursorBookTests {
+    @Test func confirmationsAreWrittenTogetherForwardOnlyAndKeptWhenAWriteFails() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cursors-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store(path: folder.appendingPathComponent("db.sqlite").path)
+        for subscriber in ["s1", "s2"] {
+            try await store.createSubscriber(id: subscriber, name: subscriber, tokenHash: "h")
+            _ = try await store.subscribe(subscriber, to: "a", initialItems: 0)
+        }
+        let book = CursorBook(store: store, logger: Logger(label: "test"))
+        let (s1, s2) = (SubscriptionKey(subscriber: "s1", channel: "a"), SubscriptionKey(subscriber: "s2", channel: "a"))
+        book.confirm([s1: 3])
+        book.confirm([s1: 2, s2: 7])  // s1 stays at 3
+        #expect(book.pendingCount == 2)
+        await book.flush()
+        #expect(book.pendingCount == 0)
+        #expect(try await store.subscriptions(of: "s1").map(\.cursor) == [3])
+        #expect(try await store.subscriptions(of: "s2").map(\.cursor) == [7])
+
+        // The table goes away: the write fails, and the cursors wait for the next batch.
+        try await store.write { db in try db.execute(sql: "ALTER TABLE subscription RENAME TO away") }
+        book.confirm([s1: 9])
+        await book.flush()
+        #expect(book.pendingCount == 1)
+        try await store.write { db in try db.execute(sql: "ALTER TABLE away RENAME TO subscription") }
+        book.confirm([s2: 8])
+        await book.flush()
+        #expect(book.pendingCount == 0)
+        #expect(try await store.subscriptions(of: "s1").map(\.cursor) == [9])
+        #expect(try await store.subscriptions(of: "s2").map(\.cursor) == [8])
+    }
+}
