@@ -105,8 +105,12 @@ let package = Package(
         .testTarget(
             name: "PushcastHTTPTests",
             dependencies: [
-                "PushcastHTTP", "Pushcast", .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                "CDF", "PushcastHTTP", "Pushcast", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -17,9 +17,8 @@ struct CursorBookTests {
             _ = try await store.subscribe(subscriber, to: "a", initialItems: 0)
         }
         let book = CursorBook(store: store, logger: Logger(label: "test"))
-        let (s1, s2) = (SubscriptionKey(subscriber: "s1", channel: "a"), SubscriptionKey(subscriber: "s2", channel: "a"))
-        book.confirm([s1: 3])
-        book.confirm([s1: 2, s2: 7])  // s1 stays at 3
+        book.confirm([.init(subscriber: "s1", positions: ["a": 3])])
+        book.confirm([.init(subscriber: "s1", positions: ["a": 2]), .init(subscriber: "s2", positions: ["a": 7])])  // s1 stays at 3
         #expect(book.pendingCount == 2)
         await book.flush()
         #expect(book.pendingCount == 0)
@@ -28,11 +27,11 @@ struct CursorBookTests {
 
         // The table goes away: the write fails, and the cursors wait for the next batch.
         try await store.write { db in try db.execute(sql: "ALTER TABLE subscription RENAME TO away") }
-        book.confirm([s1: 9])
+        book.confirm([.init(subscriber: "s1", positions: ["a": 9])])
         await book.flush()
         #expect(book.pendingCount == 1)
         try await store.write { db in try db.execute(sql: "ALTER TABLE away RENAME TO subscription") }
-        book.confirm([s2: 8])
+        book.confirm([.init(subscriber: "s2", positions: ["a": 8])])
         await book.flush()
         #expect(book.pendingCount == 0)
         #expect(try await store.subscriptions(of: "s1").map(\.cursor) == [9])

@@ -34,12 +34,15 @@ struct ResumePlanTests {
         let empty = Self.plan(after: 2, first: nil, last: 9)
         #expect(empty.gap == LogGap(channel: "a", from: 3, to: 9, reason: .pruned, resumeSince: 9))
         #expect(empty.position == 9 && empty.replay == nil)
+        // One entry missing is a gap too.
+        #expect(Self.plan(after: 2, first: 4, last: 9).gap == LogGap(channel: "a", from: 3, to: 3, reason: .pruned, resumeSince: 3))
     }
 
     @Test func aPositionAheadOfTheLogIsAGap() {
         let plan = Self.plan(after: 20, first: 1, last: 9)
         #expect(plan.gap == LogGap(channel: "a", from: 10, to: 20, reason: .ahead, resumeSince: 9))
         #expect(plan.snapshot && plan.position == 9 && plan.replay == nil)
+        #expect(Self.plan(after: 10, first: 1, last: 9).gap == LogGap(channel: "a", from: 10, to: 10, reason: .ahead, resumeSince: 9))
     }
 
     @Test func aSubscriberNeverGetsSnapshots() {

@@ -10,8 +10,22 @@ import Synchronization
 /// its batch loses no item: the reader is sent again what it had (at least once delivery).
 /// A failed write is logged and its cursors are kept for the next batch.
 public final class CursorBook: Sendable {
+    /// The sequences one write of a subscriber's stream confirmed, per channel.
+    public struct Confirmation: Sendable {
+        public let subscriber: String
+        public let positions: [String: Int64]
+
+        public init(subscriber: String, positions: [String: Int64]) {
+            self.subscriber = subscriber
+            self.positions = positions
+        }
+    }
+
     private struct Pending {
-        var cursors: [SubscriptionKey: Int64] = [:]
+        /// As confirmed, merged only when a batch is written (off the streams' event loops).
+        var confirmations: [Confirmation] = []
+        /// Cursors of a batch that failed, to be written with the next.
+        var retry: [SubscriptionKey: Int64] = [:]
         /// Batches that failed in a row.
         var failures = 0
     }
@@ -29,21 +43,19 @@ public final class CursorBook: Sendable {
 
     /// Cursors that may move forward to these sequences (a later confirmation of the same
     /// cursor wins only if it is further).
-    public func confirm(_ cursors: [SubscriptionKey: Int64]) {
-        pending.withLock { pending in
-            pending.cursors.merge(cursors, uniquingKeysWith: max)
-        }
+    public func confirm(_ confirmations: [Confirmation]) {
+        pending.withLock { $0.confirmations.append(contentsOf: confirmations) }
     }
 
     /// Cursors confirmed and not yet written.
-    public var pendingCount: Int { pending.withLock { $0.cursors.count } }
+    public var pendingCount: Int { pending.withLock { Self.merged($0).count } }
 
     /// Writes every pending cursor in one transaction. A failure is logged, and the cursors
     /// stay pending for the next batch.
     public func flush() async {
         let batch = pending.withLock { pending -> [SubscriptionKey: Int64] in
-            defer { pending.cursors = [:] }
-            return pending.cursors
+            defer { (pending.confirmations, pending.retry) = ([], [:]) }
+            return Self.merged(pending)
         }
         guard !batch.isEmpty else { return }
         do {
@@ -57,7 +69,7 @@ public final class CursorBook: Sendable {
             }
         } catch {
             let failures = pending.withLock { pending -> Int in
-                pending.cursors.merge(batch, uniquingKeysWith: max)
+                pending.retry.merge(batch, uniquingKeysWith: max)
                 pending.failures += 1
                 return pending.failures
             }
@@ -68,6 +80,18 @@ public final class CursorBook: Sendable {
                     metadata: ["cursors": "\(batch.count)", "failedBatches": "\(failures)", "reason": "\(error)"])
             }
         }
+    }
+
+    /// Each cursor's furthest confirmed sequence.
+    private static func merged(_ pending: Pending) -> [SubscriptionKey: Int64] {
+        var cursors = pending.retry
+        for confirmation in pending.confirmations {
+            for (channel, seq) in confirmation.positions {
+                let key = SubscriptionKey(subscriber: confirmation.subscriber, channel: channel)
+                cursors[key] = max(cursors[key] ?? seq, seq)
+            }
+        }
+        return cursors
     }
 
     /// Writes a batch every `interval` until the task is cancelled.

@@ -203,6 +203,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        stream?.connectionFailed(error)
         context.close(promise: nil)
     }
 }

@@ -17,7 +17,7 @@ final class LoopFanout: HubReceiver {
         var byChannel: [String: [ObjectIdentifier: PushStream]] = [:]
         var ticker: RepeatedTask?
         var stateLoads: [String: [PushStream]] = [:]
-        var confirmed: [SubscriptionKey: Int64] = [:]
+        var confirmed: [CursorBook.Confirmation] = []
         var confirmScheduled = false
     }
 
@@ -111,10 +111,7 @@ final class LoopFanout: HubReceiver {
     /// Cursors a subscriber stream's write confirmed; they go to the cursor book once the
     /// loop has done what it is doing (one hand-over for a whole fan-out).
     func confirm(subscriber: String, _ positions: [String: Int64]) {
-        for (channel, seq) in positions {
-            let key = SubscriptionKey(subscriber: subscriber, channel: channel)
-            state.value.confirmed[key] = max(state.value.confirmed[key] ?? 0, seq)
-        }
+        state.value.confirmed.append(CursorBook.Confirmation(subscriber: subscriber, positions: positions))
         guard !state.value.confirmScheduled else { return }
         state.value.confirmScheduled = true
         loop.execute { [self] in handOverConfirmations() }
@@ -123,7 +120,7 @@ final class LoopFanout: HubReceiver {
     /// Hands the confirmed cursors to the cursor book now.
     func handOverConfirmations() {
         let batch = state.value.confirmed
-        state.value.confirmed = [:]
+        state.value.confirmed = []
         state.value.confirmScheduled = false
         if !batch.isEmpty { cursors.confirm(batch) }
     }

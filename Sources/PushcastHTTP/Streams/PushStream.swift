@@ -82,6 +82,13 @@ final class PushStream {
         end()
     }
 
+    /// Writing to the connection failed; it is closing.
+    func connectionFailed(_ error: any Error) {
+        guard !ended else { return }
+        streams.logger.info("a stream's connection failed", metadata: metadata(["reason": "\(error)"]))
+        end()
+    }
+
     /// A fetch came back.
     func fetched(_ result: StreamMachine.Fetched) {
         guard !ended else { return }
