@@ -86,6 +86,11 @@ public final class Engine: Service, Sendable {
 
     /// One debounced burst of file events.
     func handle(_ batch: DirectoryWatcher.Batch) async {
+        for (folder, reason) in batch.unwatched.sorted(by: { $0.key < $1.key }) {
+            logger.warning(
+                "a folder in the channels folder cannot be watched; changes in it are seen at the next check only",
+                metadata: ["folder": "\(folder)", "reason": "\(reason)"])
+        }
         let retiredBefore = Set(await catalog.all().filter { $0.status == .retired }.map(\.id))
         var toCheck: Set<String> = []
         do {

@@ -19,6 +19,9 @@ public final class DirectoryWatcher: Sendable {
     public struct Batch: Sendable, Hashable {
         public var paths: Set<String> = []
         public var rescan = false
+        /// Folders below the root that could not be watched, and why: changes in them are
+        /// seen on a rescan or a scheduled check only.
+        public var unwatched: [String: String] = [:]
     }
 
     public let changes: AsyncStream<Batch>
@@ -45,6 +48,10 @@ public final class DirectoryWatcher: Sendable {
             close(pipeEnds[0])
             close(pipeEnds[1])
             throw .inotify(errno)
+        }
+        if !loop.pending.unwatched.isEmpty {
+            continuation.yield(loop.pending)
+            loop.pending = Batch()
         }
         let prepared = loop  // the thread owns its own copy from here on
         let thread = Thread {
@@ -100,13 +107,23 @@ private struct WatchLoop: @unchecked Sendable {
         self.continuation = continuation
     }
 
-    /// Watches `relative` and every folder below it. False if the root itself cannot be watched.
+    /// Watches `relative` and every folder below it. False if the root itself cannot be
+    /// watched; a folder below it that cannot be is noted in the next batch (`unwatched`).
     mutating func watchTree(_ relative: String) -> Bool {
         let path = relative.isEmpty ? root : root + "/" + relative
         let descriptor = inotify_add_watch(inotify, path, WatchLoop.mask)
-        guard descriptor >= 0 else { return false }
+        guard descriptor >= 0 else {
+            if !relative.isEmpty { pending.unwatched[relative] = String(cString: strerror(errno)) }
+            return false
+        }
         folders[descriptor] = relative
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            if !relative.isEmpty { pending.unwatched[relative] = "its files cannot be listed" }
+            return true
+        }
         for name in entries {
             let child = relative.isEmpty ? name : relative + "/" + name
             var info = stat()
@@ -166,7 +183,7 @@ private struct WatchLoop: @unchecked Sendable {
     }
 
     private mutating func flush() {
-        if !pending.paths.isEmpty || pending.rescan { continuation.yield(pending) }
+        if !pending.paths.isEmpty || pending.rescan || !pending.unwatched.isEmpty { continuation.yield(pending) }
         pending = DirectoryWatcher.Batch()
         burstStarted = nil
     }
