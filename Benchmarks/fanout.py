@@ -179,6 +179,10 @@ class Pushcast:
     def after_readers_closed(self) -> str:
         return ""
 
+    def reader_path(self, process: int, first: int, count: int) -> str:
+        """The path the readers `first` … `first + count - 1` (client process `process`) ask for."""
+        return self.path
+
 
 class PushcastSubscribers(Pushcast):
     """Pushcast with each reader its own subscriber, reading its own `/subscribers/<sid>/stream`
@@ -189,9 +193,13 @@ class PushcastSubscribers(Pushcast):
     def __init__(self, scratch: Path, readers: int) -> None:
         super().__init__(scratch, readers)
         self.subscribers = make_subscribers(self.port, readers)
-        paths = scratch / "paths"
-        paths.write_text("".join(f"/subscribers/{sid}/stream?token={token}\n" for sid, token in self.subscribers))
-        self.path = f"@{paths}"
+
+    def reader_path(self, process: int, first: int, count: int) -> str:
+        """A file of the readers' own paths, one subscriber each."""
+        paths = self.scratch / f"paths-{process}"
+        paths.write_text("".join(
+            f"/subscribers/{sid}/stream?token={token}\n" for sid, token in self.subscribers[first:first + count]))
+        return f"@{paths}"
 
     def after_readers_closed(self) -> str:
         """How long until every stored cursor is at the last item but one (it is confirmed by
@@ -265,6 +273,9 @@ class Probe:
     def after_readers_closed(self) -> str:
         return ""
 
+    def reader_path(self, process: int, first: int, count: int) -> str:
+        return self.path
+
 
 class Nchan:
     name = "nginx + nchan"
@@ -320,6 +331,9 @@ http {{
     def after_readers_closed(self) -> str:
         return ""
 
+    def reader_path(self, process: int, first: int, count: int) -> str:
+        return self.path
+
 
 def run(server_class, readers: int, items: int, rate: float, client: Path) -> Row:
     scratch = Path(tempfile.mkdtemp(prefix="fanout-"))
@@ -332,8 +346,9 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
         for index in range((readers + PER_PROCESS - 1) // PER_PROCESS):
             count = min(PER_PROCESS, readers - index * PER_PROCESS)
             env = dict(os.environ, FANOUT_DELAYS=str(scratch / f"delays-{index}"))
+            path = server.reader_path(index, index * PER_PROCESS, count)
             processes.append(subprocess.Popen(
-                [str(client), "127.0.0.1", str(server.port), server.path, str(count), str(seconds), server.header],
+                [str(client), "127.0.0.1", str(server.port), path, str(count), str(seconds), server.header],
                 stdout=subprocess.PIPE, text=True, env=env))
         connected, connect_ms = 0, 0.0
         for process in processes:
@@ -385,13 +400,10 @@ def storm(readers: int, rate: float, client: Path) -> str:
         processes = []
         for index in range((readers + PER_PROCESS - 1) // PER_PROCESS):
             count = min(PER_PROCESS, readers - index * PER_PROCESS)
-            paths = scratch / f"paths-{index}"
-            paths.write_text("".join(
-                f"/subscribers/{sid}/stream?token={token}\n"
-                for sid, token in server.subscribers[index * PER_PROCESS:index * PER_PROCESS + count]))
             env = dict(os.environ, FANOUT_RECONNECT="1")
             processes.append(subprocess.Popen(
-                [str(client), "127.0.0.1", str(server.port), f"@{paths}", str(count), str(seconds)],
+                [str(client), "127.0.0.1", str(server.port), server.reader_path(index, index * PER_PROCESS, count),
+                 str(count), str(seconds)],
                 stdout=subprocess.PIPE, text=True, env=env))
         for process in processes:
             line = process.stdout.readline().split()
