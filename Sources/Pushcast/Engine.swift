@@ -99,7 +99,14 @@ public final class Engine: Service, Sendable {
             } else {
                 let manifests = batch.paths.filter { !$0.contains("/") && Catalog.isManifestName($0) }
                 for file in manifests.sorted() { toCheck.formUnion(try await catalog.reload(file: file)) }
-                toCheck.formUnion(await catalog.channels(using: batch.paths.subtracting(manifests)))
+                let using = await catalog.channels(using: batch.paths.subtracting(manifests))
+                // Read their manifests again too: a `missing-file` warning ends when the file comes.
+                for id in using.sorted() {
+                    if let file = await catalog.entry(id)?.file, !manifests.contains(file) {
+                        _ = try await catalog.reload(file: file)
+                    }
+                }
+                toCheck.formUnion(using)
             }
         } catch {
             logger.error("could not read a change", metadata: ["error": "\(error)"])

@@ -22,6 +22,28 @@ struct StoreTests {
         #expect(await store.isReachable())
     }
 
+    @Test func aCheckLogsOldestFirstAndAnItemWaitsForItsFile() async throws {
+        let (store, folder) = try makeStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+        var waiting = observation("late", lastmod: "2026-01-02")
+        waiting.awaitingFile = true
+        let undated = ItemObservation(item: Item(id: "undated", href: "undated", local: true, title: "undated"))
+        let first = try await store.record(
+            [observation("now", lastmod: "2026-01-03"), undated, waiting, observation("old", lastmod: "2026-01-01")],
+            channel: "news")
+        #expect(first.map(\.itemID) == ["undated", "old", "now"])
+        // Its file came: logged once, as new.
+        waiting.awaitingFile = false
+        waiting.content = ObservedContent(hash: "h", type: "text/html", size: 1, bytes: Data("x".utf8))
+        let second = try await store.record([waiting], channel: "news")
+        #expect(second.map(\.seq) == [4] && second.map(\.event) == [.new])
+        // A known item whose file goes away is not taken for changed.
+        waiting.awaitingFile = true
+        waiting.content = nil
+        #expect(try await store.record([waiting], channel: "news").isEmpty)
+    }
+
     @Test func sequencesAreGapFreeAndNeverReused() async throws {
         let (store, folder) = try makeStore()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -34,7 +56,7 @@ struct StoreTests {
         #expect(try await store.record([observation("a", lastmod: "2026-01-01")], channel: "news").isEmpty)
         #expect(try await store.record([observation("a", lastmod: "2026-01-01")], channel: "other").map(\.seq) == [1])
         let second = try await store.record(
-            [observation("a", lastmod: "2026-01-02"), observation("c", lastmod: "2026-01-01")], channel: "news")
+            [observation("a", lastmod: "2026-01-02"), observation("c", lastmod: "2026-01-02")], channel: "news")
         #expect(second.map(\.seq) == [3, 4] && second.map(\.event) == [.updated, .new] && second.map(\.revision) == [2, 1])
         #expect(try await store.entries(channel: "news", after: 1, limit: 10).map(\.seq) == [2, 3, 4])
         #expect(try await store.latestEntries(channel: "news", limit: 2).map(\.seq) == [4, 3])

@@ -46,10 +46,8 @@ public actor Catalog {
         }
         var toCheck: Set<String> = []
         let files = Set(try manifestFiles())
-        for file in files.sorted() { toCheck.formUnion(try await reload(file: file)) }
-        for entry in entries.values where entry.status != .retired && !files.contains(entry.file) {
-            try await retire(entry)
-        }
+        for file in files.sorted() { toCheck.formUnion(try await load(file: file, sayUnchanged: true)) }
+        for entry in entries.values where !files.contains(entry.file) { try await remove(entry) }
         return toCheck
     }
 
@@ -67,14 +65,20 @@ public actor Catalog {
         }
     }
 
-    /// Re-reads the manifest `file` (a name in `channels/`) after it changed, appeared or
-    /// went away. Returns the ids of the channels to check.
+    /// Re-reads the manifest `file` (a name in `channels/`) after it or its content files
+    /// changed, appeared or went away. Returns the ids of the channels to check.
     public func reload(file: String) async throws -> Set<String> {
+        try await load(file: file, sayUnchanged: false)
+    }
+
+    /// Reads `file` into its entry; logs and stores the outcome when it differs from what
+    /// was known (always at start, `sayUnchanged`).
+    private func load(file: String, sayUnchanged: Bool) async throws -> Set<String> {
         let stem = ChannelID.stem(ofFile: file)
         let id = ChannelID.id(forStem: stem) ?? stem
         let path = directory.root + "/" + file
         guard FileManager.default.fileExists(atPath: path) else {
-            if let entry = entries[id], entry.file == file, entry.status != .retired { try await retire(entry) }
+            if let entry = entries[id], entry.file == file { try await remove(entry) }
             return []
         }
         if let existing = entries[id], existing.file != file, existing.status != .retired,
@@ -85,30 +89,40 @@ public actor Catalog {
             return []
         }
         let manifest = directory.loadManifest(at: path, displayPath: displayFolder + "/" + file, limits: limits)
-        var entry = entries[id] ?? Entry(id: id, file: file, status: .error, diagnostics: [], channel: nil)
+        let previous = entries[id]
+        var entry = previous ?? Entry(id: id, file: file, status: .error, diagnostics: [], channel: nil)
         entry.file = file
         entry.diagnostics = manifest.diagnostics
         if manifest.ok, let channel = manifest.channel {
             entry.status = .ok
             entry.channel = channel
-            try await store.saveChannel(id: id, file: file, status: .ok, diagnostics: manifest.diagnostics, manifest: channel)
             entries[id] = entry
-            logger.info(
-                "channel loaded",
-                metadata: [
-                    "channel": "\(id)", "mode": "\(manifest.mode?.rawValue ?? "-")", "items": "\(channel.items.count)",
-                    "warnings": "\(manifest.diagnostics.count)",
-                ])
+            if !sayUnchanged, let previous, previous.status == .ok, previous.file == file, previous.channel == channel,
+                previous.diagnostics == manifest.diagnostics
+            {
+                return [id]
+            }
+            try await store.saveChannel(id: id, file: file, status: .ok, diagnostics: manifest.diagnostics, manifest: channel)
+            var metadata: Logger.Metadata = [
+                "channel": "\(id)", "mode": "\(manifest.mode?.rawValue ?? "-")", "items": "\(channel.items.count)",
+            ]
+            if !manifest.diagnostics.isEmpty { metadata["warnings"] = "\(Catalog.describe(manifest.diagnostics))" }
+            logger.info("channel loaded", metadata: metadata)
             return [id]
         }
         entry.status = .error
-        try await store.saveChannel(id: id, file: file, status: .error, diagnostics: manifest.diagnostics, manifest: nil)
         entries[id] = entry
+        if !sayUnchanged, let previous, previous.status == .error, previous.file == file,
+            previous.diagnostics == manifest.diagnostics
+        {
+            return []
+        }
+        try await store.saveChannel(id: id, file: file, status: .error, diagnostics: manifest.diagnostics, manifest: nil)
         logger.error(
             "channel rejected",
             metadata: [
                 "channel": "\(id)", "file": "\(file)",
-                "errors": "\(manifest.rejections.map { "\($0.code.rawValue) at \($0.line):\($0.column): \($0.message)" })",
+                "errors": "\(Catalog.describe(manifest.rejections))",
                 "lastGood": "\(entry.channel == nil ? "none" : "kept live")",
             ])
         return []
@@ -120,10 +134,28 @@ public actor Catalog {
     public func rescan() async throws -> Set<String> {
         let files = Set(try manifestFiles())
         for file in files.sorted() { _ = try await reload(file: file) }
-        for entry in entries.values where entry.status != .retired && !files.contains(entry.file) {
-            try await retire(entry)
-        }
+        for entry in entries.values where !files.contains(entry.file) { try await remove(entry) }
         return checkable()
+    }
+
+    /// `line:column code: message` for each diagnostic, for the log.
+    static func describe(_ diagnostics: [Diagnostic]) -> [String] {
+        diagnostics.map { "\($0.line):\($0.column) \($0.code.rawValue): \($0.message)" }
+    }
+
+    /// A manifest file went away: its channel is retired if it ever loaded (its log and
+    /// feed stay), and forgotten if it never did (nothing was ever published under it).
+    private func remove(_ entry: Entry) async throws {
+        guard entry.channel == nil else {
+            if entry.status != .retired { try await retire(entry) }
+            return
+        }
+        guard try await store.forgetChannel(id: entry.id) else {
+            if entry.status != .retired { try await retire(entry) }
+            return
+        }
+        entries[entry.id] = nil
+        logger.info("manifest removed; its channel never loaded, so it is forgotten", metadata: ["file": "\(entry.file)"])
     }
 
     private func retire(_ entry: Entry) async throws {

@@ -4,7 +4,8 @@ import Logging
 
 /// Observes each item of a channel as a check (SPEC §2): local content is read and hashed;
 /// remote content is fetched conditionally; non-precached items are not read. What is new
-/// or updated is decided by the store, from these observations.
+/// or updated is decided by the store, from these observations. Local items need no
+/// network, so a check observes them apart from remote ones (`needsNetwork`).
 public struct Checker: Sendable {
     let local: LocalContentReader
     let remote: RemoteFetcher
@@ -14,10 +15,10 @@ public struct Checker: Sendable {
         self.remote = remote
     }
 
-    /// Observations in the channel's item order; remote fetches run side by side.
-    public func observe(_ channel: Channel, known: [String: ItemState]) async -> [ItemObservation] {
+    /// Observations of `items`, in their order; remote fetches run side by side.
+    public func observe(_ items: [Item], known: [String: ItemState]) async -> [ItemObservation] {
         await withTaskGroup(of: (Int, ItemObservation).self) { group in
-            for (index, item) in channel.items.enumerated() {
+            for (index, item) in items.enumerated() {
                 group.addTask {
                     (index, await observe(item, known: known[item.id]))
                 }
@@ -29,8 +30,12 @@ public struct Checker: Sendable {
     }
 
     private func observe(_ item: Item, known: ItemState?) async -> ItemObservation {
+        if item.local {
+            guard item.precache else { return ItemObservation(item: item, awaitingFile: !local.exists(item.href)) }
+            let content = local.read(item.href)
+            return ItemObservation(item: item, content: content, awaitingFile: content == nil)
+        }
         guard item.precache else { return ItemObservation(item: item) }
-        if item.local { return ItemObservation(item: item, content: local.read(item.href)) }
         let validators = ContentValidators(etag: known?.etag, lastModified: known?.lastModified)
         // Without a hash on record there is nothing to compare a 304 with: ask for the body.
         let conditional = known?.contentHash == nil ? ContentValidators.none : validators
@@ -39,5 +44,10 @@ public struct Checker: Sendable {
         case .notModified(let fresh): return ItemObservation(item: item, validators: fresh)
         case .failed, .deferred: return ItemObservation(item: item)
         }
+    }
+
+    /// True for a remote item whose content is fetched: its observation may wait for an origin.
+    public static func needsNetwork(_ item: Item) -> Bool {
+        !item.local && item.precache
     }
 }

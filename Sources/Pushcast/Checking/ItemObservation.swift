@@ -8,11 +8,15 @@ public struct ItemObservation: Sendable {
     public var content: ObservedContent?
     /// Validators from a remote answer without a body (304), kept for the next request.
     public var validators: ContentValidators?
+    /// A local item whose file is not there (yet), or could not be read whole: an item
+    /// first seen this way is not logged until its file is (SPEC §2: pushed once, whole).
+    public var awaitingFile: Bool
 
-    public init(item: Item, content: ObservedContent? = nil, validators: ContentValidators? = nil) {
+    public init(item: Item, content: ObservedContent? = nil, validators: ContentValidators? = nil, awaitingFile: Bool = false) {
         self.item = item
         self.content = content
         self.validators = validators
+        self.awaitingFile = awaitingFile
     }
 }
 

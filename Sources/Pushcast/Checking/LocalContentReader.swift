@@ -8,6 +8,12 @@ struct LocalContentReader: Sendable {
     let limits: ContentLimits
     let logger: Logger
 
+    /// True when `relativePath` is a file inside the channels folder.
+    func exists(_ relativePath: String) -> Bool {
+        if case .file = directory.locate(relativePath) { return true }
+        return false
+    }
+
     /// The file's content, or nil when it is missing, not a file, leaves the folder, or
     /// cannot be read to its end (said in the log: a part of it is never taken for all).
     func read(_ relativePath: String) -> ObservedContent? {

@@ -84,6 +84,14 @@ public final class Store: Sendable {
         }
     }
 
+    /// Removes a channel that never logged an item (its manifest never loaded, or its file
+    /// name was never a valid id); false, and nothing removed, when it has a log.
+    public func forgetChannel(id: String) async throws -> Bool {
+        try await write { db in
+            try ChannelRecord.filter(Column("id") == id && Column("lastSeq") == 0).deleteAll(db) > 0
+        }
+    }
+
     // MARK: - The item log
 
     /// Decides, for each observation in order, whether its item is new, updated or
@@ -98,8 +106,9 @@ public final class Store: Sendable {
             var states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
             var appended: [LogEntry] = []
             let loggedAt = now.timeIntervalSince1970
-            for observation in observations {
+            for observation in Store.loggingOrder(observations) {
                 let previous = states[observation.item.id]
+                if previous == nil && observation.awaitingFile { continue }  // logged once its file is there
                 let event = ChangeRule.event(known: previous, observed: observation)
                 let state = ChangeRule.state(after: previous, observed: observation, channel: channel, event: event)
                 if state != previous {
@@ -125,6 +134,20 @@ public final class Store: Sendable {
             try record.update(db)
             return appended
         }
+    }
+
+    /// The order in which one check's items are logged: by the publisher's LASTMOD, oldest
+    /// first, so that the newest item gets the highest seq (on a fresh channel, too); items
+    /// without LASTMOD come first, and ties keep the manifest's order.
+    static func loggingOrder(_ observations: [ItemObservation]) -> [ItemObservation] {
+        observations.enumerated().sorted { a, b in
+            switch (a.element.item.lastmod, b.element.item.lastmod) {
+            case (nil, nil): a.offset < b.offset
+            case (nil, _): true
+            case (_, nil): false
+            case (let x?, let y?): x < y || (x == y && a.offset < b.offset)
+            }
+        }.map(\.element)
     }
 
     /// Entries after `seq`, oldest first.
