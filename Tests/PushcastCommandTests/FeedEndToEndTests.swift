@@ -48,6 +48,18 @@ struct FeedEndToEndTests {
         #expect(try await server.request("/channels/nope/rss").status == 404)
     }
 
+    @Test func anItemEditedTwiceIsOneFeedItemAtItsNewestRevision() async throws {
+        let server = try await PageEndToEndTests.headlinesServer(["First", "Second"])
+        for text in ["<p>again</p>", "<p>and again</p>"] {
+            let before = try await server.items("heads").count
+            try server.write(text, to: "heads/0.html")
+            try await server.waitUntil("the edit logged") { try await server.items("heads").count == before + 1 }
+        }
+        let document = try XMLDocument(data: try await server.request("/channels/heads/rss").body)
+        let guids = try document.nodes(forXPath: "/rss/channel/item/guid").compactMap(\.stringValue)
+        #expect(guids == ["heads/0.html#4", "heads/1.html#2"])
+    }
+
     @Test func opmlListsEveryFeed() async throws {
         let server = try await PageEndToEndTests.headlinesServer(["One"])
         try server.write("<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>Second &amp; last</TITLE></CHANNEL>", to: "second.cdf")

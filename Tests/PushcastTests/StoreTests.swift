@@ -59,7 +59,9 @@ struct StoreTests {
             [observation("a", lastmod: "2026-01-02"), observation("c", lastmod: "2026-01-02")], channel: "news")
         #expect(second.map(\.seq) == [3, 4] && second.map(\.event) == [.updated, .new] && second.map(\.revision) == [2, 1])
         #expect(try await store.entries(channel: "news", after: 1, limit: 10).map(\.seq) == [2, 3, 4])
-        #expect(try await store.latestEntries(channel: "news", limit: 2).map(\.seq) == [4, 3])
+        #expect(try await store.latestItems(channel: "news", limit: 2).map(\.seq) == [4, 3])
+        // Each item once, as its newest entry: a's first entry (1) is behind its update (3).
+        #expect(try await store.latestItems(channel: "news", limit: 10).map(\.seq) == [4, 3, 2])
 
         // Pruning keeps the newest N (here 1) or the recent ones; numbers are never reused,
         // and a pruned item is still known, so it does not come back as new.

@@ -158,10 +158,17 @@ public final class Store: Sendable {
         }
     }
 
-    /// The newest `limit` entries, newest first.
-    public func latestEntries(channel: String, limit: Int) async throws -> [LogEntry] {
+    /// The newest `limit` items, each as its newest entry (an item edited three times is
+    /// one headline, not three), newest first: what a feed, a page or a snapshot lists.
+    public func latestItems(channel: String, limit: Int) async throws -> [LogEntry] {
         try await pool.read { db in
-            try LogEntry.filter(Column("channel") == channel).order(Column("seq").desc).limit(limit).fetchAll(db)
+            try LogEntry.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM itemLog WHERE channel = ? AND seq IN
+                      (SELECT MAX(seq) FROM itemLog WHERE channel = ? GROUP BY itemID)
+                    ORDER BY seq DESC LIMIT ?
+                    """, arguments: [channel, channel, limit])
         }
     }
 

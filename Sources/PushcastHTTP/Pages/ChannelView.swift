@@ -48,7 +48,7 @@ struct ChannelView: Sendable {
         let lastSeq = record?.lastSeq ?? 0
         // Updates log the same item again: read more than needed, keep each item's newest.
         let wanted = since == nil ? latest * 3 : max(latest * 3, resumeItems)
-        let entries = try await engine.store.latestEntries(channel: id, limit: wanted)
+        let entries = try await engine.store.latestItems(channel: id, limit: wanted)
         var seen: Set<String> = []
         var items: [Item] = []
         for logged in entries where seen.insert(logged.itemID).inserted {

@@ -71,7 +71,7 @@ struct ChannelRoutes: Sendable {
         if PageRoutes.wantsPage(request) { return try await pages.channelPage(id) }
         let limit = try QueryValue.integer(request, "limit", default: Self.defaultLatest, in: 1...Self.largestPage)
         let record = try await engine.store.channel(id)
-        let latest = try await engine.store.latestEntries(channel: id, limit: limit)
+        let latest = try await engine.store.latestItems(channel: id, limit: limit)
         let summary = ChannelJSON(
             entry, record: record, subscribers: try await engine.store.subscriberCounts()[id] ?? 0,
             nextCheck: await engine.nextCheck(id), publicURL: links.value)

@@ -67,7 +67,7 @@ struct FeedRoutes: Sendable {
         guard let entry = await engine.catalog.entry(id), let channel = entry.channel,
             let record = try await engine.store.channel(id)
         else { throw APIError.unknownChannel(id) }
-        let entries = try await engine.store.latestEntries(channel: id, limit: RSSFeed.newestItems)
+        let entries = try await engine.store.latestItems(channel: id, limit: RSSFeed.newestItems)
         let base = links.value
         let page = "\(base)/channels/\(id)"
         let logo = channel.logos.first { $0.style == .image } ?? channel.logos.first

@@ -84,7 +84,7 @@ struct StreamSource: Sendable {
     /// A `snapshot` part: the channel's state and its newest items, oldest first.
     private func snapshot(_ channel: String, lastSeq: Int64, framing: StreamFraming) async throws -> ByteBuffer {
         let entry = await engine.catalog.entry(channel)
-        let latest = try await engine.store.latestEntries(channel: channel, limit: Self.snapshotItems).reversed()
+        let latest = try await engine.store.latestItems(channel: channel, limit: Self.snapshotItems).reversed()
         let base = links.value
         let snapshot = SnapshotJSON(
             channel: channel, title: entry?.channel?.title, abstract: entry?.channel?.abstract,
