@@ -1,6 +1,6 @@
 # Pushcast — the commands a new user types: `make run` and `make test`.
 SWIFT ?= swift
-DEB_PACKAGES := libxml2-dev libsqlite3-dev pkg-config tmux
+DEB_PACKAGES := libxml2-dev libsqlite3-dev sqlite3 pkg-config tmux
 BROWSER_PACKAGES := chromium chromium-driver firefox-esr fonts-dejavu-core
 BENCH_PACKAGES := nginx libnginx-mod-nchan gcc
 VENV := .venv

@@ -142,7 +142,8 @@ class Pushcast:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [str(PUSHCAST), "serve", "--channels", str(self.channels), "--db", str(self.scratch / "db.sqlite"),
-             "--port", str(self.port), "--log-level", "warning", "--max-streams", "100000", "--initial-items", "0"],
+             "--port", str(self.port), "--log-level", "warning", "--max-streams", "100000", "--initial-items", "0",
+             "--registration-rate", "0"],
             stdout=subprocess.PIPE, stderr=open(self.scratch / "serve.err", "ab"))
         line = self.process.stdout.readline().decode()
         if " at http" not in line:

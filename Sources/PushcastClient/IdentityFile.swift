@@ -27,23 +27,33 @@ public struct IdentityFile: Sendable {
     }
 
     public func identity(for server: String) throws -> Identity? {
-        try read()[server]
+        do {
+            return try read()[server]
+        } catch {
+            throw ClientError.identityFile(
+                path: path, problem: "is not an identity file Pushcast can read; move it aside and subscribe again")
+        }
     }
 
     /// Saves the identity for `server`, keeping the others; the file is mode 0600.
     public func save(_ identity: Identity, for server: String) throws {
         var all = try read()
+        let cannotWrite = ClientError.identityFile(path: path, problem: "cannot be written; check that this user may write its folder")
         all[server] = identity
         let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(
-            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw cannotWrite
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let temporary = path + ".tmp"
         guard FileManager.default.createFile(
             atPath: temporary, contents: try encoder.encode(["servers": all]), attributes: [.posixPermissions: 0o600])
-        else { throw CocoaError(.fileWriteNoPermission) }
-        guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        else { throw cannotWrite }
+        guard rename(temporary, path) == 0 else { throw cannotWrite }
     }
 
     private func read() throws -> [String: Identity] {

@@ -10,20 +10,31 @@ public struct ItemFormatter: Sendable {
         self.colour = colour
     }
 
-    /// Lines for an item part: time, channel and seq, title (updated marked), the abstract
-    /// wrapped, the link.
-    public func item(_ part: MultipartParser.Part) -> String {
+    /// Lines for an item part: when it was logged (the time today, the date before), channel
+    /// and seq, title (updated marked), the abstract wrapped, its sections, the link.
+    public func item(_ part: MultipartParser.Part, now: Date = Date()) -> String {
         let json = Self.object(part)
         let channel = json["channel"] as? String ?? part.channel ?? "?"
         let seq = json["seq"] as? Int ?? Int(part.seq ?? 0)
         let title = json["title"] as? String ?? json["href"] as? String ?? "(untitled)"
         let updated = json["event"] as? String == "updated"
-        var lines = ["\(Self.clock(json["publishedAt"] as? String))  \(bold("\(channel) #\(seq)"))  \(title)\(updated ? "  [updated]" : "")"]
+        let when = Self.when(json["publishedAt"] as? String, now: now)
+        let indent = String(repeating: " ", count: when.count + 2)
+        var lines = ["\(when)  \(bold("\(channel) #\(seq)"))  \(title)\(updated ? "  [updated]" : "")"]
         if let abstract = json["abstract"] as? String {
-            lines += wrap(abstract, indent: 7)
+            lines += wrap(abstract, indent: indent.count)
         }
-        if let href = json["href"] as? String { lines.append("       " + dim(href)) }
+        if let sections = json["section"] as? [String], !sections.isEmpty {
+            lines += wrap("in " + sections.joined(separator: ", "), indent: indent.count)
+        }
+        if let href = json["href"] as? String { lines.append(indent + dim(href)) }
         return lines.joined(separator: "\n")
+    }
+
+    /// The channel and title of an item part, for a notification or a ticker.
+    public static func headline(_ part: MultipartParser.Part) -> (channel: String, title: String) {
+        let json = object(part)
+        return (json["channel"] as? String ?? part.channel ?? "?", json["title"] as? String ?? json["href"] as? String ?? "(untitled)")
     }
 
     /// A visible notice for a `gap` or `retired` part.
@@ -50,14 +61,24 @@ public struct ItemFormatter: Sendable {
         (try? JSONSerialization.jsonObject(with: Data(part.body)) as? [String: Any]) ?? [:]
     }
 
-    /// `HH:mm` local time of an RFC 3339 timestamp.
-    static func clock(_ text: String?) -> String {
-        guard let text else { return "--:--" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = formatter.date(from: text) else { return "--:--" }
-        let components = Calendar.current.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", components.hour ?? 0, components.minute ?? 0)
+    /// When an RFC 3339 timestamp was, in local time: `HH:mm` today, `d MMM HH:mm` earlier
+    /// this year, `d MMM yyyy` before that.
+    static func when(_ text: String?, now: Date) -> String {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let text, let date = parser.date(from: text) else { return "--:--" }
+        let calendar = Calendar.current
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = calendar.timeZone
+        if calendar.isDate(date, inSameDayAs: now) {
+            formatter.dateFormat = "HH:mm"
+        } else if calendar.component(.year, from: date) == calendar.component(.year, from: now) {
+            formatter.dateFormat = "d MMM HH:mm"
+        } else {
+            formatter.dateFormat = "d MMM yyyy"
+        }
+        return formatter.string(from: date)
     }
 
     func wrap(_ text: String, indent: Int) -> [String] {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Pushcast
 
 /// The server's HTTP API as a reader uses it (SPEC §3): channels, subscriber registration,
 /// subscriptions, and the streams.
@@ -48,12 +49,24 @@ public struct PushcastAPI: Sendable {
 
     public func channels() async throws -> [ChannelSummary] {
         struct List: Decodable { var channels: [ChannelSummary] }
-        return try JSONDecoder().decode(List.self, from: try await call("GET", "/channels")).channels
+        return try Self.decode(List.self, try await call("GET", "/channels")).channels
     }
 
-    public func register(name: String) async throws -> IdentityFile.Identity {
-        let data = try await call("POST", "/subscribers", body: try JSONEncoder().encode(["name": name]))
-        return try JSONDecoder().decode(IdentityFile.Identity.self, from: data)
+    /// The array under `key` in the server's JSON answer to `GET path`, pretty-printed for
+    /// scripts (`--json`): every field the server gives, not only those the table shows.
+    public func json(_ path: String, key: String, token: String? = nil) async throws -> String {
+        let (_, data) = try await send("GET", path, token: token)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let list = object[key] else {
+            throw ClientError.unexpected("an answer that is not Pushcast's JSON (is --server a Pushcast server?)")
+        }
+        let pretty = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: pretty, as: UTF8.self)
+    }
+
+    /// A new subscriber; `token` is for a server that registers readers by token.
+    public func register(name: String, token: String? = nil) async throws -> IdentityFile.Identity {
+        let (_, data) = try await send("POST", "/subscribers", token: token, body: try JSONEncoder().encode(["name": name]))
+        return try Self.decode(IdentityFile.Identity.self, data)
     }
 
     /// Subscribes; true if the subscription is new.
@@ -69,13 +82,31 @@ public struct PushcastAPI: Sendable {
     public func subscriptions(of identity: IdentityFile.Identity) async throws -> [Subscription] {
         struct List: Decodable { var subscriptions: [Subscription] }
         let (_, data) = try await send("GET", "/subscribers/\(identity.id)/subscriptions", token: identity.token)
-        return try JSONDecoder().decode(List.self, from: data).subscriptions
+        return try Self.decode(List.self, data).subscriptions
+    }
+
+    /// An item as the log holds it (`GET /channels/<id>/items/<seq>`).
+    public struct LoggedEntry: Decodable, Sendable {
+        public var channel: String
+        public var seq: Int64
+        public var title: String?
+        public var href: String
+    }
+
+    public func item(_ channel: String, seq: Int64) async throws -> LoggedEntry {
+        try Self.decode(LoggedEntry.self, try await call("GET", "/channels/\(channel)/items/\(seq)"))
+    }
+
+    /// The channel's newest items, newest first (each item once, at its newest revision).
+    public func latestItems(of channel: String, limit: Int) async throws -> [LoggedEntry] {
+        struct Page: Decodable { var items: [LoggedEntry] }
+        return try Self.decode(Page.self, try await call("GET", "/channels/\(channel)?limit=\(limit)")).items
     }
 
     /// The channel's last sequence number.
     public func lastSeq(of channel: String) async throws -> Int64 {
         struct Page: Decodable { var lastSeq: Int64 }
-        return try JSONDecoder().decode(Page.self, from: try await call("GET", "/channels/\(channel)/items?since=0&limit=1")).lastSeq
+        return try Self.decode(Page.self, try await call("GET", "/channels/\(channel)/items?since=0&limit=1")).lastSeq
     }
 
     /// The channel's log after `seq` (up to 1000 entries), with when each was logged.
@@ -84,7 +115,7 @@ public struct PushcastAPI: Sendable {
             struct Item: Decodable { var seq: Int64; var publishedAt: String }
             var items: [Item]
         }
-        let page = try JSONDecoder().decode(Page.self, from: try await call("GET", "/channels/\(channel)/items?since=\(seq)&limit=1000"))
+        let page = try Self.decode(Page.self, try await call("GET", "/channels/\(channel)/items?since=\(seq)&limit=1000"))
         let parser = ISO8601DateFormatter()
         parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return page.items.compactMap { item in
@@ -92,9 +123,15 @@ public struct PushcastAPI: Sendable {
         }
     }
 
+    /// What a stream hands over: that the server answered 200, then its parts as they arrive.
+    public enum StreamEvent: Sendable {
+        case opened
+        case part(MultipartParser.Part)
+    }
+
     /// Opens a multipart stream and hands its parts over as they arrive.
     public func stream(_ path: String, token: String? = nil, headers extra: [String: String] = [:])
-        -> AsyncThrowingStream<MultipartParser.Part, any Error>
+        -> AsyncThrowingStream<StreamEvent, any Error>
     {
         let url = server + path
         return AsyncThrowingStream { continuation in
@@ -107,7 +144,7 @@ public struct PushcastAPI: Sendable {
                     do {
                         response = try await Self.client.execute(request, deadline: .distantFuture)
                     } catch {
-                        throw ClientError.unreachable(server: server, reason: "\(error)")
+                        throw ClientError.unreachable(server: server, reason: ConnectionTrouble.describe(error))
                     }
                     guard response.status.code == 200 else {
                         let body = try await response.body.collect(upTo: 1 << 16)
@@ -115,13 +152,18 @@ public struct PushcastAPI: Sendable {
                     }
                     var parser = MultipartParser(
                         boundary: try MultipartParser.boundary(fromContentType: response.headers.first(name: "Content-Type") ?? ""))
+                    continuation.yield(.opened)
                     for try await buffer in response.body {
-                        for part in try parser.feed(buffer.readableBytesView) { continuation.yield(part) }
+                        for part in try parser.feed(buffer.readableBytesView) { continuation.yield(.part(part)) }
                         if parser.isClosed { break }
                     }
                     continuation.finish()
-                } catch {
+                } catch let error as ClientError {
                     continuation.finish(throwing: error)
+                } catch is MultipartParser.ParseError {
+                    continuation.finish(throwing: ClientError.unexpected("a stream that is not Pushcast's multipart"))
+                } catch {
+                    continuation.finish(throwing: ClientError.unreachable(server: server, reason: ConnectionTrouble.describe(error)))
                 }
             }
             continuation.onTermination = { _ in task.cancel() }
@@ -148,12 +190,21 @@ public struct PushcastAPI: Sendable {
         do {
             response = try await Self.client.execute(request, timeout: .seconds(30))
         } catch {
-            throw ClientError.unreachable(server: server, reason: "\(error)")
+            throw ClientError.unreachable(server: server, reason: ConnectionTrouble.describe(error))
         }
         let data = Data(try await response.body.collect(upTo: 16 << 20).readableBytesView)
         let status = Int(response.status.code)
         guard (200..<300).contains(status) else { throw Self.error(status: status, body: data, path: path) }
         return (status, data)
+    }
+
+    /// The server's JSON, or an error that says the answer was not Pushcast's.
+    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw ClientError.unexpected("an answer that is not Pushcast's JSON (is --server a Pushcast server?)")
+        }
     }
 
     private static func error(status: Int, body: Data, path: String) -> ClientError {

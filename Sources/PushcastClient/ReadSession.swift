@@ -3,7 +3,8 @@ import Foundation
 /// `pushcast read`: the reader's subscriber stream (or the named channels' streams), with
 /// reconnection by itself (jittered exponential backoff) and resumption without losing or
 /// repeating an item: the server resumes after the stored cursors (or `since`), and
-/// `(channel, seq)` already shown are dropped.
+/// `(channel, seq)` already shown are dropped. With `once`, the server sends what is there
+/// and ends the stream; the session ends with it.
 public struct ReadSession: Sendable {
     public enum Source: Sendable {
         case subscriber(IdentityFile.Identity)
@@ -21,7 +22,8 @@ public struct ReadSession: Sendable {
     }
 
     /// Runs until cancelled (or, with `once`, until what is pending has been shown).
-    /// `show` gets each new item and notice; `status` gets connection news for stderr.
+    /// `show` gets each new item and notice; `status` gets connection news for stderr, said
+    /// once when the server is lost and once when it is back.
     public func run(show: @escaping @Sendable (MultipartParser.Part) -> Void, status: @escaping @Sendable (String) -> Void)
         async throws
     {
@@ -47,14 +49,20 @@ public struct ReadSession: Sendable {
         var seen: [String: Int64] = [:]
         if let channel, let since { seen[channel] = since }
         var failures = 0
+        var lost = false
+        let which = channel.map { " (\($0))" } ?? ""
         while !Task.isCancelled {
             var query: [String] = []
-            if once && channel == nil { query.append("once=1") }
+            if once { query.append("once=1") }
             if let channel, let last = seen[channel] { query.append("since=\(last)") }
             let url = path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
             do {
-                for try await part in api.stream(url, token: token) {
-                    failures = 0
+                for try await event in api.stream(url, token: token) {
+                    guard case .part(let part) = event else {
+                        if lost { status("reconnected to \(api.server)\(which)") }
+                        (failures, lost) = (0, false)
+                        continue
+                    }
                     switch part.event {
                     case "item":
                         guard let partChannel = part.channel, let seq = part.seq else { continue }
@@ -74,23 +82,29 @@ public struct ReadSession: Sendable {
                     }
                 }
                 if once { return }
-                status("the server ended the stream; reconnecting")
+                status("the server at \(api.server) ended the stream\(which); reconnecting")
+                lost = true
             } catch let error as ClientError {
                 if case .server(let code, _, _) = error, code == 401 || code == 404 { throw error }
                 if once { throw error }
-                status("\(error.description.split(separator: "\n").first ?? ""); reconnecting")
-            } catch {
-                if once { throw error }
-                status("connection lost (\(error)); reconnecting")
+                failures += 1
+                if failures == 1 {
+                    status("\(error.brief)\(which); reconnecting in \(Self.ceiling(failures: 1).formatted()) s, and on until it is back")
+                }
+                lost = true
             }
-            failures += 1
-            try await Task.sleep(for: .milliseconds(Int64(Self.backoff(failures: failures) * 1000)))
+            try await Task.sleep(for: .milliseconds(Int64(Self.backoff(failures: max(failures, 1)) * 1000)))
         }
     }
 
-    /// 0.5 s doubling to 30 s, each wait drawn between half and all of it.
+    /// The longest wait after `failures` failures in a row: 0.5 s doubling to 30 s.
+    static func ceiling(failures: Int) -> Double {
+        min(0.5 * pow(2, Double(min(failures - 1, 10))), 30)
+    }
+
+    /// Each wait drawn between half and all of its ceiling.
     static func backoff(failures: Int) -> Double {
-        let ceiling = min(0.5 * pow(2, Double(min(failures - 1, 10))), 30)
+        let ceiling = ceiling(failures: failures)
         return Double.random(in: (ceiling / 2)...ceiling)
     }
 }

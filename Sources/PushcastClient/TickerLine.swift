@@ -18,7 +18,7 @@ public struct TickerLine: Sendable {
     /// The text shown at scroll position `offset`, exactly `width` characters.
     public func frame(width: Int, offset: Int) -> String {
         guard width > 0 else { return "" }
-        let loop = Array(headlines.isEmpty ? "waiting for headlines…" + Self.separator : headlines.joined(separator: Self.separator) + Self.separator)
+        let loop = Array(headlines.isEmpty ? "no headlines yet: they show here as they come" + Self.separator : headlines.joined(separator: Self.separator) + Self.separator)
         let start = ((offset % loop.count) + loop.count) % loop.count
         return String((0..<width).map { loop[(start + $0) % loop.count] })
     }

@@ -7,10 +7,14 @@ struct PushcastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pushcast",
         abstract: "A channel push server in the style of CDF and PointCast.",
+        version: PushcastCommand.version,
         subcommands: [
             Serve.self, Validate.self, Channels.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Read.self, Ticker.self,
-            Compare.self,
+            OpenItem.self, Page.self, Compare.self,
         ])
+
+    /// What `pushcast --version` says; raised with each release.
+    static let version = "pushcast 0.6.0"
 
     /// Runs the command line; usage errors exit with status 2, as SPEC §1.5 asks.
     static func main() async {

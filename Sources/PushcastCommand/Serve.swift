@@ -3,6 +3,7 @@ import CDF
 import Foundation
 import Logging
 import Metrics
+import NIOCore
 import Prometheus
 import Pushcast
 import PushcastHTTP
@@ -74,6 +75,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The token POST /channels/<id>/refresh asks for (refresh is off without one).")
     var publishToken: String?
 
+    @Option(help: "Who may create subscribers: open, token (with --registration-token) or closed.")
+    var registration = EnvironmentDefault.string("PUSHCAST_REGISTRATION", "open")
+
+    @Option(help: "The token new subscribers must send when --registration is token.")
+    var registrationToken: String?
+
+    @Option(help: "New subscribers a minute from one client address, at most (0: no limit).")
+    var registrationRate = EnvironmentDefault.number("PUSHCAST_REGISTRATION_RATE", 10)
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = EnvironmentDefault.string("PUSHCAST_LOG_LEVEL", "info")
 
@@ -81,7 +91,7 @@ struct Serve: AsyncParsableCommand {
         let badIntegers = EnvironmentDefault.invalid(
             [
                 "PUSHCAST_PORT", "PUSHCAST_MAX_MANIFEST_BYTES", "PUSHCAST_MAX_STORED_CONTENT", "PUSHCAST_RETAIN_ITEMS",
-                "PUSHCAST_MAX_STREAMS", "PUSHCAST_INLINE_CONTENT", "PUSHCAST_INITIAL_ITEMS",
+                "PUSHCAST_MAX_STREAMS", "PUSHCAST_INLINE_CONTENT", "PUSHCAST_INITIAL_ITEMS", "PUSHCAST_REGISTRATION_RATE",
             ], as: Int.self)
         let badNumbers = EnvironmentDefault.invalid(
             [
@@ -96,7 +106,25 @@ struct Serve: AsyncParsableCommand {
         guard checkInterval >= 1, fetchTimeout > 0, retainItems >= 0, retainDays >= 0, maxManifestBytes > 0,
             maxStoredContent >= 0, heartbeat > 0, liveHeartbeat > 0, idleTimeout > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0, initialItems >= 0
         else { throw ValidationError("Intervals, timeouts and limits must be positive.") }
+        guard registrationRate >= 0 else { throw ValidationError("--registration-rate must be 0 (no limit) or more.") }
+        _ = try registrationMode()
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
+    }
+
+    /// `--registration` with its token.
+    func registrationMode() throws -> RegistrationMode {
+        let token = registrationToken ?? EnvironmentDefault.optional("PUSHCAST_REGISTRATION_TOKEN")
+        switch registration.lowercased() {
+        case "open": return .open
+        case "closed": return .closed
+        case "token":
+            guard let token, !token.isEmpty else {
+                throw ValidationError("--registration token needs the token: --registration-token (or PUSHCAST_REGISTRATION_TOKEN).")
+            }
+            return .token(token)
+        default:
+            throw ValidationError("--registration must be open, token or closed, not '\(registration)'.")
+        }
     }
 
     func run() async throws {
@@ -107,6 +135,11 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "pushcast")
+        do {
+            try await ListenCheck.check(host: host, port: port)
+        } catch {
+            throw ServeFailure.exit("\(error)")
+        }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let engine: Engine
@@ -121,19 +154,35 @@ struct Serve: AsyncParsableCommand {
                         heartbeat: heartbeat, writeTimeout: writeTimeout, maxStreams: maxStreams,
                         inlineContentBytes: inlineContent)),
                 logger: logger)
+        } catch let error as ChannelsDirectoryError {
+            throw ServeFailure.exit("\(error): point --channels (or PUSHCAST_CHANNELS) at the folder of channel manifests.")
         } catch {
-            throw ValidationError("Cannot start: \(error). Check --channels (\(channels)) and --db (\(db)).")
+            throw ServeFailure.exit(
+                "the database \(db) cannot be opened or created (\(StoreFailure.reason(error))): check --db (or PUSHCAST_DB) and that this user may write there.")
         }
         let channels = self.channels
         let application = PushcastServer.application(
             engine: engine, configuration: ServerConfiguration(
                 host: host, port: port, publicURL: publicURL ?? EnvironmentDefault.optional("PUSHCAST_PUBLIC_URL"),
                 publishToken: publishToken ?? EnvironmentDefault.optional("PUSHCAST_PUBLISH_TOKEN"),
-                initialItems: initialItems, liveHeartbeat: liveHeartbeat, metrics: metrics, idleTimeout: idleTimeout),
+                initialItems: initialItems, liveHeartbeat: liveHeartbeat, metrics: metrics, idleTimeout: idleTimeout,
+                registration: try registrationMode(), registrationRate: registrationRate),
             logger: logger,
             onReady: { url in
                 FileHandle.standardOutput.write(Data("pushcast: serving \(channels)/ at \(url)\n".utf8))
             })
-        try await application.runService()
+        do {
+            try await application.runService()
+        } catch let error as IOError {
+            throw ServeFailure.exit(ListenCheck.explain(error, host: host, port: port))
+        }
+    }
+}
+
+/// A reason `pushcast serve` cannot start, said on stderr as a sentence; exit status 1.
+enum ServeFailure {
+    static func exit(_ sentence: String) -> ExitCode {
+        try? FileHandle.standardError.write(contentsOf: Data("pushcast: \(sentence)\n".utf8))
+        return ExitCode(1)
     }
 }

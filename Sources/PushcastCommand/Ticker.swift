@@ -5,29 +5,55 @@ import PushcastClient
 import Synchronization
 
 /// `pushcast ticker [ID…]`: a one-line scrolling headline ticker that redraws in place,
-/// follows the terminal's width, and restores the terminal on Ctrl-C.
+/// follows the terminal's width, and restores the terminal on Ctrl-C. It starts with each
+/// channel's newest headlines, then adds what arrives.
 struct Ticker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Scroll the newest headlines along one line.")
     @OptionGroup var options: ClientOptions
     @Argument(help: "Channel ids (default: this reader's subscriptions).") var channels: [String] = []
 
-    /// The headlines, shared by the reader and the drawing loop.
+    /// How many of each channel's newest headlines the line starts with.
+    static let startingHeadlines = 4
+
+    /// The headlines, shared by the reader and the drawing loop; each item once.
     final class Shared: Sendable {
-        let line = Mutex(TickerLine())
+        let state = Mutex((line: TickerLine(), shown: Set<String>()))
+
+        func add(channel: String, seq: Int64, title: String) {
+            state.withLock { state in
+                guard state.shown.insert("\(channel)#\(seq)").inserted else { return }
+                state.line.add("\(channel): \(title)")
+            }
+        }
     }
 
     func run() async throws {
         let shared = Shared()
         let session: ReadSession
         do {
-            let source: ReadSession.Source =
-                channels.isEmpty
-                ? .subscriber(try await options.identity(register: false)) : .channels(channels, since: 0)
-            session = ReadSession(api: options.api, source: source, once: false)
+            let api = options.api
+            let source: ReadSession.Source
+            let names: [String]
+            if channels.isEmpty {
+                let identity = try await options.identity(register: false)
+                source = .subscriber(identity)
+                names = try await api.subscriptions(of: identity).map(\.channel)
+            } else {
+                source = .channels(channels, since: nil)
+                names = channels
+            }
+            var newest: [PushcastAPI.LoggedEntry] = []
+            for name in names { newest += try await api.latestItems(of: name, limit: Self.startingHeadlines) }
+            for entry in newest.sorted(by: { ($0.seq, $0.channel) < ($1.seq, $1.channel) }) {
+                shared.add(channel: entry.channel, seq: entry.seq, title: entry.title ?? entry.href)
+            }
+            session = ReadSession(api: api, source: source, once: false)
         } catch {
             throw ClientFailure.exit(error)
         }
+        _ = pushcast_terminal_silence_input(STDIN_FILENO)
         Self.onInterrupt {
+            pushcast_terminal_restore_input(STDIN_FILENO)
             Self.write("\r\u{1B}[K\u{1B}[?25h")  // clear the line, show the cursor again
             // _exit, not exit: atexit teardown while the network threads still run can crash.
             _exit(0)
@@ -36,17 +62,16 @@ struct Ticker: AsyncParsableCommand {
         let reading = Task {
             try await session.run(
                 show: { part in
-                    guard part.event == "item" else { return }
-                    let json = (try? JSONSerialization.jsonObject(with: Data(part.body))) as? [String: Any] ?? [:]
-                    let headline = "\(part.channel ?? "?"): \(json["title"] as? String ?? json["href"] as? String ?? "")"
-                    shared.line.withLock { $0.add(headline) }
+                    guard part.event == "item", let seq = part.seq else { return }
+                    let headline = ItemFormatter.headline(part)
+                    shared.add(channel: headline.channel, seq: seq, title: headline.title)
                 },
                 status: { _ in })
         }
         var offset = 0
         while !reading.isCancelled {
             let width = max(Int(pushcast_terminal_columns(STDOUT_FILENO)), 0)
-            let frame = shared.line.withLock { $0.frame(width: width > 0 ? width - 1 : 79, offset: offset) }
+            let frame = shared.state.withLock { $0.line.frame(width: width > 0 ? width - 1 : 79, offset: offset) }
             Self.write("\r" + frame + "\u{1B}[K")
             offset += 1
             try await Task.sleep(for: .milliseconds(120))

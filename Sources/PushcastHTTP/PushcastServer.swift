@@ -22,11 +22,17 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a connection may sit without a request, or take to send one's headers
     /// (slowloris); a response being written, a stream included, is never cut by it.
     public var idleTimeout: Double
+    /// Who may create subscribers, and how many a minute one client address may create (0: no limit).
+    public var registration: RegistrationMode
+    public var registrationRate: Int
 
     public init(
         host: String, port: Int, publicURL: String?, publishToken: String? = nil, initialItems: Int = 10,
-        liveHeartbeat: Double = 60, metrics: PrometheusCollectorRegistry? = nil, idleTimeout: Double = 30
+        liveHeartbeat: Double = 60, metrics: PrometheusCollectorRegistry? = nil, idleTimeout: Double = 30,
+        registration: RegistrationMode = .open, registrationRate: Int = 10
     ) {
+        self.registration = registration
+        self.registrationRate = registrationRate
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -75,7 +81,8 @@ public enum PushcastServer {
         ChannelRoutes(engine: engine, links: links, pages: pages, publishToken: configuration.publishToken).register(in: routes)
         PollRoute(engine: engine, stats: stats).register(in: routes)
         SubscriberRoutes(
-            engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat
+            engine: engine, initialItems: configuration.initialItems, views: views, liveHeartbeat: configuration.liveHeartbeat,
+            registration: RegistrationPolicy(mode: configuration.registration, perMinute: configuration.registrationRate)
         ).register(in: routes)
         FeedRoutes(engine: engine, links: links, stats: stats).register(in: routes)
         StatsRoutes(engine: engine, stats: stats, fanouts: streams.fanouts, registry: configuration.metrics).register(in: routes)

@@ -5,7 +5,7 @@ import Testing
 struct TickerLineTests {
     @Test func framesScrollThroughTheLoopAtTheGivenWidth() {
         var line = TickerLine(keep: 2)
-        #expect(line.frame(width: 10, offset: 0) == "waiting fo")
+        #expect(line.frame(width: 10, offset: 0) == "no headlin")
         line.add("a: one")
         line.add("b: two")
         line.add("c: three")  // the oldest goes

@@ -210,6 +210,21 @@ struct StreamMachineTests {
         #expect(run.written == [.heartbeat] && run.finals == [true] && machine.isClosed)
     }
 
+    @Test func aChannelStreamOnceEndsAfterWhatIsThereWithoutWaitingForCursors() {
+        var machine = Self.machine(.items(durable: false, once: true))
+        _ = machine.start()
+        var run = Run(&machine, machine.fetched(.opening([Self.opening(after: 2, last: 4, snapshots: false)])))
+        #expect(run.fetch == .page(channel: "a", after: 2, through: 4))
+        run = Run(&machine, machine.fetched(.page([Self.entry(3), Self.entry(4)])))
+        #expect(run.written == [.item("a", 3, live: false), .item("a", 4, live: false), .heartbeat])
+        #expect(run.finals == [false, false, true] && run.fetch == nil && machine.isClosed)
+        // Nothing after `since`: a heartbeat and the end at once.
+        machine = Self.machine(.items(durable: false, once: true))
+        _ = machine.start()
+        run = Run(&machine, machine.fetched(.opening([Self.opening(after: 4, last: 4, snapshots: false)])))
+        #expect(run.written == [.heartbeat] && run.finals == [true] && machine.isClosed)
+    }
+
     @Test func aStateStreamFetchesTheStateOncePerRunOfChanges() {
         var machine = Self.machine(.state)
         #expect(Run(&machine, machine.start()).fetch == .opening)

@@ -51,7 +51,7 @@ public struct ChannelsDirectory: Sendable {
             let stem = ChannelID.stem(ofFile: displayPath)
             return Manifest(
                 file: displayPath, id: ChannelID.id(forStem: stem) ?? stem, mode: nil,
-                diagnostics: [Diagnostic(.error, .unreadable, "cannot read the file: \(error)", file: displayPath)],
+                diagnostics: [Diagnostic(.error, .unreadable, "cannot read the file: \(Self.whyUnreadable(path))", file: displayPath)],
                 channel: nil)
         }
         var manifest = ManifestParser.parse(bytes, file: displayPath, fileSize: size, limits: limits)
@@ -86,6 +86,17 @@ public struct ChannelsDirectory: Sendable {
             manifest.channel = channel.keepingItems { !escaped.contains($0.id) }
         }
         return manifest
+    }
+
+    /// Why the file at `path` could not be read, in words (never Foundation's error text).
+    static func whyUnreadable(_ path: String) -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            return "there is no such file; check its name and folder"
+        }
+        if isFolder.boolValue { return "it is a folder, not a file" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "this user may not read it; check its permissions" }
+        return "reading it failed; check the disk"
     }
 
     /// At most `limit` bytes from the start of the file, and the file's whole size.

@@ -78,7 +78,7 @@ public final class RemoteFetcher: Sendable {
                 return .failed("HTTP \(response.status.code)")
             }
         } catch {
-            return .failed("\(error)")
+            return .failed(ConnectionTrouble.describe(error))
         }
     }
 

@@ -12,6 +12,7 @@ struct SubscriberRoutes: Sendable {
     let views: LiveViews
     /// Seconds of silence after which the subscriber's live page is sent again.
     let liveHeartbeat: Double
+    let registration: RegistrationPolicy
 
     static let longestName = 100
 
@@ -32,6 +33,7 @@ struct SubscriberRoutes: Sendable {
     }
 
     private func create(_ request: Request, _ context: PushcastRequestContext) async throws -> Response {
+        try registration.admit(request, from: context.channel.remoteAddress?.ipAddress ?? "unknown")
         var request = request
         let body: ByteBuffer
         do {
@@ -39,7 +41,7 @@ struct SubscriberRoutes: Sendable {
         } catch let error as HTTPResponseError {
             throw error  // 413 past the limit
         } catch {
-            throw APIError(.badRequest, "bad-body", "the request body could not be read (\(error))")
+            throw APIError(.badRequest, "bad-body", "the request body could not be read; send JSON: {\"name\": \"…\"}")
         }
         guard let decoded = try? JSONDecoder().decode(NewSubscriber.self, from: Data(buffer: body)) else {
             throw APIError(.badRequest, "bad-body", "send JSON: {\"name\": \"…\"}")

@@ -64,7 +64,8 @@ struct StreamAdmission: Sendable {
                 framing = .multipart(try Self.format(request), boundary: StreamDelimiters.makeBoundary())
             }
             return StreamSpec(
-                subject: .channelItems(channel: path.id, since: try Self.resumePoint(request)), framing: framing,
+                subject: .channelItems(channel: path.id, since: try Self.resumePoint(request), once: Self.once(request)),
+                framing: framing,
                 headers: Self.headers(framing), transport: path.kind == .events ? .events : .stream, quiet: quiet)
         case .page:
             try await knownChannel(path.id)
@@ -88,9 +89,8 @@ struct StreamAdmission: Sendable {
             let cursors = Dictionary(
                 uniqueKeysWithValues: try await engine.store.subscriptions(of: subscriber.id).map { ($0.channel, $0.cursor) })
             let framing = StreamFraming.multipart(try Self.format(request), boundary: StreamDelimiters.makeBoundary())
-            let once = ["1", "true", "yes"].contains(request.uri.queryParameters["once"].map { $0.lowercased() } ?? "")
             return StreamSpec(
-                subject: .subscriberItems(subscriber: subscriber.id, cursors: cursors, once: once), framing: framing,
+                subject: .subscriberItems(subscriber: subscriber.id, cursors: cursors, once: Self.once(request)), framing: framing,
                 headers: Self.headers(framing), transport: .stream, quiet: quiet)
         case .subscriberPage:
             let subscriber = try await authentication.subscriber(request, sid: path.id)
@@ -123,6 +123,11 @@ struct StreamAdmission: Sendable {
             throw APIError(.badRequest, "bad-format", "format must be json, text or html, not '\(query ?? "")'")
         }
         return format
+    }
+
+    /// `?once=1`: what is there already, then the end (no live items).
+    static func once(_ request: Request) -> Bool {
+        ["1", "true", "yes"].contains(request.uri.queryParameters["once"].map { $0.lowercased() } ?? "")
     }
 
     /// `?since=` or, failing that, `Last-Event-ID`.

@@ -105,9 +105,13 @@ struct StreamMachine {
             return finish()
         case .opening(let openings):
             for opening in openings { apply(opening) }
-            if case .items(durable: _, once: true) = settings.presentation {
-                // A heartbeat confirms what was sent; once that is in the store, the end.
-                pending.append(contentsOf: [.part(.heartbeat, final: false), .persist, .part(.heartbeat, final: true)])
+            if case .items(let durable, once: true) = settings.presentation {
+                // What is there is sent; then the end. A durable stream's heartbeat confirms
+                // what was sent, and it ends once that is in the store.
+                pending.append(
+                    contentsOf: durable
+                        ? [.part(.heartbeat, final: false), .persist, .part(.heartbeat, final: true)]
+                        : [.part(.heartbeat, final: true)])
             }
         case .state(let part, let final):
             pending.append(.part(.state(part, showing: stateShows), final: final))

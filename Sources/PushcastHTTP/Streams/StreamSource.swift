@@ -45,13 +45,13 @@ struct StreamSource: Sendable {
     /// A state stream's state now; any other stream's opening.
     private func opening(_ spec: StreamSpec) async throws -> StreamMachine.Fetched {
         switch spec.subject {
-        case .channelItems(let channel, nil):
+        case .channelItems(let channel, nil, _):
             let cache = spec.framing.kind == .events ? eventOpenings : multipartOpenings
             let opening = try await cache.value(for: channel) { [self] in
                 try await channelOpening(channel, after: nil, framing: spec.framing)
             }
             return .opening([opening])
-        case .channelItems(let channel, let since):
+        case .channelItems(let channel, let since?, _):
             return .opening([try await channelOpening(channel, after: since, framing: spec.framing)])
         case .subscriberItems(_, let cursors, _):
             let bounds = try await engine.store.logBounds(Array(cursors.keys))

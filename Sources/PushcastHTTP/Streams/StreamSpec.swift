@@ -6,8 +6,9 @@ import Pushcast
 struct StreamSpec: Sendable {
     /// What the stream shows and where it starts.
     enum Subject: Sendable {
-        /// A channel's items (`/stream` in any format, or `/events`), after `since` if given.
-        case channelItems(channel: String, since: Int64?)
+        /// A channel's items (`/stream` in any format, or `/events`), after `since` if given;
+        /// only what is there already when `once`.
+        case channelItems(channel: String, since: Int64?, once: Bool)
         /// A subscriber's items of all its channels, after its cursors; only what is
         /// pending when `once`.
         case subscriberItems(subscriber: String, cursors: [String: Int64], once: Bool)
@@ -30,7 +31,7 @@ struct StreamSpec: Sendable {
     /// The channels the stream reads.
     var channels: [String] {
         switch subject {
-        case .channelItems(let channel, _), .channelPage(let channel, _), .badge(let channel): [channel]
+        case .channelItems(let channel, _, _), .channelPage(let channel, _), .badge(let channel): [channel]
         case .subscriberItems(_, let cursors, _): cursors.keys.sorted()
         case .subscriberPage(_, _, let channels): channels
         }
@@ -44,7 +45,7 @@ struct StreamSpec: Sendable {
 
     var presentation: StreamMachine.Presentation {
         switch subject {
-        case .channelItems: .items(durable: false, once: false)
+        case .channelItems(_, _, let once): .items(durable: false, once: once)
         case .subscriberItems(_, _, let once): .items(durable: true, once: once)
         case .channelPage, .badge, .subscriberPage: .state
         }
@@ -54,7 +55,7 @@ struct StreamSpec: Sendable {
     var logMetadata: [String: String] {
         var metadata = ["transport": transport.rawValue]
         switch subject {
-        case .channelItems(let channel, _), .channelPage(let channel, _), .badge(let channel): metadata["channel"] = channel
+        case .channelItems(let channel, _, _), .channelPage(let channel, _), .badge(let channel): metadata["channel"] = channel
         case .subscriberItems(let subscriber, _, _), .subscriberPage(let subscriber, _, _):
             metadata["subscriber"] = subscriber
             metadata["channels"] = channels.joined(separator: ",")
