@@ -2,8 +2,8 @@
 of the real `pushcast serve` (issue 13): each part of /stream, /events and /live reaches the
 reader through nginx at once, not when the next part or a heartbeat pushes it out; resume
 (`?since=`, `Last-Event-ID`) passes through; registration is limited per address by nginx
-with a JSON answer; plain HTTP is sent to HTTPS. A control runs the same checks through an
-nginx that buffers, and sees them fail.
+with a JSON answer; plain HTTP is sent to HTTPS; /metrics stays on the host. A control runs
+the same checks through an nginx that buffers, and sees them fail.
 
 Run by `make test-proxy` (which `make test` calls): .venv/bin/python Tests/Python/test_proxy.py
 """
@@ -164,6 +164,10 @@ class ProxyTests(unittest.TestCase):
         response = connection.getresponse()
         self.assertEqual(response.status, 301)
         self.assertEqual(response.getheader("Location"), f"https://{HOST_NAME}/channels/items/stream?since=3")
+
+    def test_metrics_stay_on_the_host(self) -> None:
+        self.assertEqual(self.request("/metrics").status, 404)
+        self.assertEqual(self.request("/healthz").status, 200)
 
     def test_server_header_alone_keeps_a_buffering_nginx_streaming(self) -> None:
         """`X-Accel-Buffering: no` from the server is enough where an operator left buffering on."""
