@@ -52,7 +52,9 @@ class NginxProxy:
     def _render(self, upstream_port: int, edits: list[tuple[str, str]]) -> Path:
         text = CONTRIB.read_text()
         live = f"/etc/letsencrypt/live/{HOST_NAME}/"
+        self.webroot = self.folder / "webroot"
         for old, new in [("server 127.0.0.1:8080;", f"server 127.0.0.1:{upstream_port};"),
+                         ("root /var/www/letsencrypt;", f"root {self.webroot};"),
                          ("listen 80;", f"listen 127.0.0.1:{self.http_port};"),
                          ("listen 443 ", f"listen 127.0.0.1:{self.https_port} "),
                          (live, f"{self.folder}/"), *edits]:

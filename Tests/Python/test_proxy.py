@@ -2,7 +2,7 @@
 of the real `pushcast serve` (issue 13): each part of /stream, /events and /live reaches the
 reader through nginx at once, not when the next part or a heartbeat pushes it out; resume
 (`?since=`, `Last-Event-ID`) passes through; registration is limited per address by nginx
-with a JSON answer; plain HTTP is sent to HTTPS; /metrics stays on the host. A control runs
+with a JSON answer; plain HTTP is sent to HTTPS, but for certificate renewals; /metrics stays on the host. A control runs
 the same checks through an nginx that buffers, and sees them fail.
 
 Run by `make test-proxy` (which `make test` calls): .venv/bin/python Tests/Python/test_proxy.py
@@ -157,13 +157,20 @@ class ProxyTests(unittest.TestCase):
         self.assertIn('zone "pushcast_registration"', self.nginx.log_text())
         self.assertEqual(self.request("/channels").status, 200, "other requests from the same address were limited too")
 
-    def test_plain_http_is_sent_to_https(self) -> None:
+    def test_plain_http_is_sent_to_https_but_renewals(self) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", self.nginx.http_port, timeout=10)
         self.addCleanup(connection.close)
         connection.request("GET", "/channels/items/stream?since=3", headers={"Host": HOST_NAME})
         response = connection.getresponse()
         self.assertEqual(response.status, 301)
         self.assertEqual(response.getheader("Location"), f"https://{HOST_NAME}/channels/items/stream?since=3")
+        response.read()
+        challenge = self.nginx.webroot / ".well-known" / "acme-challenge" / "token-1"
+        challenge.parent.mkdir(parents=True)
+        challenge.write_text("token-1.key")
+        connection.request("GET", "/.well-known/acme-challenge/token-1", headers={"Host": HOST_NAME})
+        response = connection.getresponse()
+        self.assertEqual((response.status, response.read()), (200, b"token-1.key"), "certificate renewals cannot be answered")
 
     def test_metrics_stay_on_the_host(self) -> None:
         self.assertEqual(self.request("/metrics").status, 404)
