@@ -27,16 +27,23 @@ class NginxProxy:
     `edits` (pairs of text and its replacement) break it on purpose: the control test runs a
     buffering nginx to show that the checks catch one."""
 
+    running: set[NginxProxy] = set()  # started and not yet stopped, for an interrupted run to stop
+
     def __init__(self, upstream_port: int, edits: list[tuple[str, str]] | None = None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="pushcast-nginx-"))
         os.chmod(self.folder, 0o755)  # the workers run as nobody
         self.https_port, self.http_port = free_port(), free_port()
-        self.certificate = self._make_certificate()
         self.error_log = self.folder / "error.log"
-        config = self._render(upstream_port, edits or [])
+        try:
+            self.certificate = self._make_certificate()
+            config = self._render(upstream_port, edits or [])
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         self.process = subprocess.Popen(
             ["nginx", "-p", str(self.folder), "-e", str(self.error_log), "-c", str(config), "-g", "daemon off;"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.folder / "nginx.err", "wb"))
+        NginxProxy.running.add(self)
         self.workers: list[int] = []
         self._wait_ready()
 
@@ -113,6 +120,7 @@ http {{
 
     def stop(self) -> None:
         """SIGTERM to the master (its workers go with it); SIGKILL to each by PID if it hangs."""
+        NginxProxy.running.discard(self)
         if self.process.poll() is None:
             self.workers = self.workers or self._children()
             self.process.send_signal(signal.SIGTERM)

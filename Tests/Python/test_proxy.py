@@ -14,6 +14,7 @@ import json
 import os
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -209,7 +210,13 @@ def read_until(process: subprocess.Popen, output: bytearray, pattern: bytes, tim
 if __name__ == "__main__":
     if not BINARY.exists():
         sys.exit(f"no {BINARY}: build first (make build)")
-    result = unittest.TextTestRunner(verbosity=2).run(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped from outside, it still cleans up
+    try:
+        result = unittest.TextTestRunner(verbosity=2).run(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
+    finally:
+        for leftover in list(NginxProxy.running):
+            leftover.stop()
+        ProxyTests.doClassCleanups()
     failed = len(result.failures) + len(result.errors)
     print(f"proxy: {max(result.testsRun - failed, 0)} passed, {failed} failed")
     sys.exit(0 if result.wasSuccessful() else 1)
