@@ -22,7 +22,7 @@ def free_port() -> int:
 
 
 class NginxProxy:
-    """nginx with the shipped config, changed only in its ports and certificate paths.
+    """nginx with the shipped config, changed only in its ports, upstream and certificate and webroot paths.
 
     `edits` (pairs of text and its replacement) break it on purpose: the control test runs a
     buffering nginx to show that the checks catch one."""
