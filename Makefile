@@ -3,10 +3,11 @@ SWIFT ?= swift
 DEB_PACKAGES := libxml2-dev libsqlite3-dev sqlite3 pkg-config tmux
 BROWSER_PACKAGES := chromium chromium-driver firefox-esr fonts-dejavu-core
 BENCH_PACKAGES := nginx libnginx-mod-nchan gcc
+PROXY_PACKAGES := nginx openssl curl
 VENV := .venv
 CHANNELS ?= channels
 
-.PHONY: all deps python-deps build release run test test-browser test-feeds latency compare bench fuzz clean
+.PHONY: all deps python-deps build release run test test-browser test-feeds test-proxy latency compare bench fuzz clean
 
 all: build
 
@@ -43,10 +44,10 @@ release: deps
 run: release
 	.build/release/pushcast serve --channels $(CHANNELS)
 
-# The Swift suites, then the Python ones (feeds, browsers).
+# The Swift suites, then the Python ones (feeds, browsers, nginx in front).
 test: build
 	$(SWIFT) test --skip-build
-	$(MAKE) --no-print-directory test-feeds test-browser
+	$(MAKE) --no-print-directory test-feeds test-browser test-proxy
 
 # Every RSS feed and the OPML list read by feedparser, against the real server.
 test-feeds: build python-deps
@@ -56,6 +57,12 @@ test-feeds: build python-deps
 # .build/browser-tests/.
 test-browser: build python-deps
 	$(VENV)/bin/python Tests/Python/test_browsers.py
+
+# The shipped contrib/nginx/pushcast.conf in a real nginx over TLS, in front of the real
+# server: every stream's parts pass through at once (see docs/DEPLOYING.md).
+test-proxy: build python-deps
+	$(call apt_install,$(PROXY_PACKAGES))
+	$(VENV)/bin/python Tests/Python/test_proxy.py
 
 # File rename -> logged entry on the release server (see Benchmarks/rename_latency.py).
 latency: release
