@@ -153,7 +153,7 @@ class ProxyTests(unittest.TestCase):
         self.assertEqual(status, 429, f"30 registrations at once were not limited: {statuses}")
         self.assertEqual(headers.get("retry-after"), "60")
         self.assertTrue(headers["content-type"].startswith("application/json"))
-        self.assertEqual(json.loads(body)["error"]["code"], "rate-limited")
+        self.assertEqual(json.loads(body)["error"]["code"], "too-many-registrations")
         self.assertIn('limiting requests', self.nginx.log_text())
         self.assertIn('zone "pushcast_registration"', self.nginx.log_text())
         self.assertEqual(self.request("/channels").status, 200, "other requests from the same address were limited too")
