@@ -9,7 +9,7 @@ struct PushcastCommand: AsyncParsableCommand {
         abstract: "A channel push server in the style of CDF and PointCast.",
         subcommands: [
             Serve.self, Validate.self, Channels.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Read.self, Ticker.self,
-            Compare.self,
+            Compare.self, New.self, ItemGroup.self,
         ])
 
     /// Runs the command line; usage errors exit with status 2, as SPEC §1.5 asks.
