@@ -9,8 +9,8 @@ struct PushcastCommand: AsyncParsableCommand {
         abstract: "A channel push server in the style of CDF and PointCast.",
         version: PushcastCommand.version,
         subcommands: [
-            Serve.self, Validate.self, Channels.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Read.self, Ticker.self,
-            OpenItem.self, Page.self, Compare.self,
+            Serve.self, Validate.self, New.self, ItemGroup.self, Channels.self, Subscribe.self, Unsubscribe.self,
+            Subscriptions.self, Read.self, Ticker.self, OpenItem.self, Page.self, Compare.self,
         ])
 
     /// What `pushcast --version` says; raised with each release.
