@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pushcast
 import PushcastClient
 
 /// What every client command shares: which server, and this reader's identity file.
@@ -39,10 +40,15 @@ struct ClientOptions: ParsableArguments {
     }
 }
 
-/// Client errors go to stderr as a sentence with a hint, and exit with status 1.
+/// Client and publisher errors go to stderr as a sentence with a hint, and exit with status 1.
 enum ClientFailure {
     static func exit(_ error: any Error) -> ExitCode {
-        let text = (error as? ClientError)?.description ?? "something unexpected went wrong; try again, and report it if it lasts."
+        let text =
+            switch error {
+            case let error as ClientError: error.description
+            case let error as PublishingError: error.description
+            default: "something unexpected went wrong; try again, and report it if it lasts."
+            }
         try? FileHandle.standardError.write(contentsOf: Data("pushcast: \(text)\n".utf8))
         return ExitCode(1)
     }

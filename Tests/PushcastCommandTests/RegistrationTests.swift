@@ -15,7 +15,8 @@ struct RegistrationTests {
         let server = try await ServerProcess(folder: try ServerProcess.makeFolder(), arguments: ["--registration-rate", "3"])
         for _ in 0..<3 { #expect(try await Self.register(server).status == 201) }
         let refused = try await Self.register(server)
-        #expect(refused.status == 429 && refused.headers["retry-after"] == "20")
+        // One more every 20 s: the wait is at most that (less when this machine is slow).
+        #expect(refused.status == 429 && (1...20).contains(Int(refused.headers["retry-after"] ?? "") ?? 0))
         #expect(try refused.json()["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "too-many-registrations")
         // Nothing was stored for it.
         let count = try ProcessRunner.run(
@@ -23,9 +24,12 @@ struct RegistrationTests {
         #expect(count.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
         // The default is modest, and 0 is no limit.
         let defaulted = try await ServerProcess(folder: try ServerProcess.makeFolder())
+        // Ten at once, then one every 6 s: refused by the eleventh, or a little later on a slow machine.
+        let started = Date()
         var statuses: [Int] = []
-        for _ in 0..<11 { statuses.append(try await Self.register(defaulted).status) }
-        #expect(statuses == Array(repeating: 201, count: 10) + [429])
+        while !statuses.contains(429) && statuses.count < 30 { statuses.append(try await Self.register(defaulted).status) }
+        let refilled = Int(Date().timeIntervalSince(started) / 6)
+        #expect(statuses.prefix(10).allSatisfy { $0 == 201 } && statuses.count <= 11 + refilled, "\(statuses)")
         let unlimited = try await ServerProcess(folder: try ServerProcess.makeFolder(), arguments: ["--registration-rate", "0"])
         for _ in 0..<30 { #expect(try await Self.register(unlimited).status == 201) }
     }
