@@ -44,4 +44,53 @@ struct TickerCommandTests {
         try await server.waitUntil("the ticker exited") { FileManager.default.fileExists(atPath: statusFile) }
         #expect(try String(contentsOfFile: statusFile, encoding: .utf8) == "exit 0\n")
     }
+
+    @Test func withNothingPendingItStartsWithTheNewestHeadlinesAndCtrlCLeavesNoTrace() async throws {
+        let server = try await StreamEndToEndTests.newsServer()
+        let config = ReaderCommandTests.configFolder()
+        _ = try ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
+        _ = try ReaderCommandTests.run(["read", "--once"], server: server.baseURL, config: config)  // nothing pending now
+        let socket = "pushcast-test-\(UUID().uuidString.prefix(8))"
+        defer { _ = try? Self.tmux(socket, ["kill-server"]) }
+        let command =
+            "sh -c 'trap : INT; env PUSHCAST_SERVER=\(server.baseURL) XDG_CONFIG_HOME=\(config.path) NO_COLOR=1 "
+            + "\(ProcessRunner.pushcast) ticker; echo; echo ended; sleep 30'"
+        _ = try Self.tmux(socket, ["new-session", "-d", "-s", "T", "-x", "80", "-y", "4", command])
+        @Sendable func screen() throws -> String { try Self.tmux(socket, ["capture-pane", "-p", "-t", "T"]) }
+        try await server.waitUntil("the newest headline at once", seconds: 5) { try screen().contains("news: A") }
+        #expect(try !screen().contains("no headlines yet"))
+        _ = try Self.tmux(socket, ["send-keys", "-t", "T", "C-c"])
+        try await server.waitUntil("the ticker ended") { try screen().contains("ended") }
+        let final = try screen()
+        #expect(!final.contains("^C"), "\(final)")
+    }
+
+    @Test func readAndChannelsFitEightyColumns() async throws {
+        let server = try await ServerProcess(folder: try ServerProcess.makeFolder())
+        let abstract = (1...40).map { "word\($0)" }.joined(separator: " ") + " THE-END"
+        try server.write("<p>x</p>", to: "long/x.html")
+        try server.write(
+            """
+            <?xml version="1.0"?>
+            <CHANNEL><TITLE>Long</TITLE>
+              <ITEM HREF="long/x.html" LASTMOD="not a date at all"><TITLE>A headline</TITLE><ABSTRACT>\(abstract)</ABSTRACT></ITEM>
+            </CHANNEL>
+            """, to: "long.cdf")
+        try await server.waitUntil("logged") { try await server.items("long").count == 1 }
+        let socket = "pushcast-test-\(UUID().uuidString.prefix(8))"
+        defer { _ = try? Self.tmux(socket, ["kill-server"]) }
+        let env = "env PUSHCAST_SERVER=\(server.baseURL) NO_COLOR=1 \(ProcessRunner.pushcast)"
+        let command = "sh -c '\(env) read long --since 0 --once; \(env) channels; sleep 30'"
+        _ = try Self.tmux(socket, ["new-session", "-d", "-s", "R", "-x", "80", "-y", "40", command])
+        @Sendable func screen() throws -> String { try Self.tmux(socket, ["capture-pane", "-p", "-t", "R"]) }
+        try await server.waitUntil("both printed") {
+            let text = try screen()
+            return text.contains("STATUS") && text.contains("[bad-lastmod]")
+        }
+        let lines = try screen().split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines)")
+        let text = lines.joined(separator: " ")
+        #expect(text.contains("THE-END"))  // the abstract wrapped, not cut
+        #expect(text.contains("ok, 1 warning"))
+    }
 }
