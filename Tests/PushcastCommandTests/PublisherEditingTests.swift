@@ -103,4 +103,19 @@ struct PublisherEditingTests {
             (try await server.json("/channels")["channels"] as? [[String: Any]] ?? []).isEmpty
         }
     }
+
+    @Test func aTypoReadInLegacyModeIsSaidEverywhereNotJustOk() async throws {
+        let server = try await ServerProcess(folder: try ServerProcess.makeFolder())
+        try server.write("<p>a</p>", to: "t/a.html")
+        try server.write(
+            "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>Typo</TITEL>\n<ITEM HREF=\"t/a.html\"><TITLE>A</TITLE></ITEM></CHANNEL>",
+            to: "typo.cdf")
+        try await server.waitUntil("loaded") { try await self.seqs(server, "typo") == [1] }
+        let listed = try #require(try await server.channel("typo"))
+        #expect(listed["status"] as? String == "ok" && listed["warnings"] as? Int == 1)
+        #expect(try await self.diagnosticCodes(server, "typo") == ["legacy-syntax"])
+        let table = try ReaderCommandTests.run(["channels"], server: server.baseURL, config: ReaderCommandTests.configFolder())
+        #expect(table.standardOutput.contains("ok, 1 warning") && table.standardOutput.contains("[legacy-syntax]"))
+        #expect(server.log.contains("legacy-syntax"))
+    }
 }

@@ -17,6 +17,8 @@ struct ChannelJSON: Encodable, Sendable {
     var itemCount: Int
     var subscribers: Int
     var status: String
+    /// How many of `diagnostics` are warnings: an `ok` channel may still have some to fix.
+    var warnings: Int
     var nextCheck: String?
     var diagnostics: [Diagnostic]
 
@@ -43,6 +45,7 @@ struct ChannelJSON: Encodable, Sendable {
         itemCount = entry.channel?.items.count ?? 0
         self.subscribers = subscribers
         status = entry.status.rawValue
+        warnings = entry.diagnostics.filter { $0.severity == .warning }.count
         self.nextCheck = nextCheck.map { HTTPDate.rfc3339($0.timeIntervalSince1970) }
         diagnostics = entry.diagnostics
     }
@@ -62,12 +65,13 @@ struct ChannelJSON: Encodable, Sendable {
         try container.encode(itemCount, forKey: .itemCount)
         try container.encode(subscribers, forKey: .subscribers)
         try container.encode(status, forKey: .status)
+        try container.encode(warnings, forKey: .warnings)
         try container.encode(nextCheck, forKey: .nextCheck)
         try container.encode(diagnostics, forKey: .diagnostics)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, file, title, abstract, href, logos, schedule, lastChange, lastCheck, lastSeq, itemCount, subscribers, status,
-            nextCheck, diagnostics
+            warnings, nextCheck, diagnostics
     }
 }
