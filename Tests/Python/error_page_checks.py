@@ -10,7 +10,7 @@ import browsers
 
 PAGE = """
 const main = document.querySelector('main.error');
-if (!main) return null;
+if (!main || document.readyState !== 'complete') return null;
 return {status: main.querySelector('.error-status').textContent, heading: document.querySelector('h1').textContent,
         home: document.querySelector('main.error a[href="/"]') !== null,
         styled: getComputedStyle(document.body).margin === '0px'};
