@@ -118,6 +118,67 @@ struct PageEndToEndTests {
         #expect(try await server.request("/assets/nope.js").status == 404)
     }
 
+    /// Defect 6: what a browser asks for and is not there is a page with the same status;
+    /// everyone else gets the same JSON error as ever. Routes and the stream path alike.
+    @Test func browsersGetErrorPagesEveryoneElseJSON() async throws {
+        let server = try await Self.headlinesServer(["One"])
+        let browser = ["Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"]
+        let missing = [
+            ("/channels/nope", "unknown-channel"), ("/channels/nope/live", "unknown-channel"), ("/channels/nope/badge", "unknown-channel"),
+            ("/nope", "not-found"), ("/channels/heads/items/99", "unknown-item"),
+        ]
+        for (path, code) in missing {
+            let page = try await server.request(path, headers: browser)
+            #expect(page.status == 404 && page.headers["content-type"] == "text/html; charset=utf-8", "\(path)")
+            let html = String(decoding: page.body, as: UTF8.self)
+            #expect(html.hasPrefix("<!doctype html>") && html.contains("data-code=\"\(code)\"") && html.contains("<a href=\"/\">Every channel</a>"), "\(path)")
+            #expect(page.headers["content-security-policy"] == "default-src 'none'; style-src 'self'; img-src 'self' http: https:; base-uri 'none'; form-action 'none'")
+            for accept in [[:], ["Accept": "*/*"], ["Accept": "application/json"]] {
+                let json = try await server.request(path, headers: accept)
+                #expect(json.status == 404 && json.headers["content-type"] == "application/json; charset=utf-8", "\(path) \(accept)")
+                #expect((try json.json()["error"] as? [String: Any])?["code"] as? String == code, "\(path)")
+            }
+        }
+        let post = try await server.request("/", method: "POST", headers: browser)
+        #expect(post.status == 405 && post.headers["allow"] == "GET, HEAD" && post.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(String(decoding: post.body, as: UTF8.self).contains("POST is not allowed here; use GET, HEAD."))
+    }
+
+    /// Defect 9: the publisher's LASTMOD is the item's date, beside when it was logged; the
+    /// channel page, its live parts and the index write times the same way.
+    @Test func pagesShowTheLastmodAndOneDateFormat() async throws {
+        let server = try await ServerProcess(folder: try ServerProcess.makeFolder())
+        try server.write("<p>a</p>", to: "dated/a.html")
+        try server.write("<p>b</p>", to: "dated/b.html")
+        try server.write(
+            "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>Dated</TITLE>\n<ITEM HREF=\"dated/a.html\" LASTMOD=\"2024-03-05T06:07\"><TITLE>With a date</TITLE></ITEM>\n"
+                + "<ITEM HREF=\"dated/b.html\"><TITLE>Without one</TITLE></ITEM>\n</CHANNEL>", to: "dated.cdf")
+        try await server.waitUntil("2 items logged") { try await server.items("dated").count == 2 }
+        let page = String(decoding: try await server.request("/channels/dated", headers: ["Accept": "text/html"]).body, as: UTF8.self)
+        #expect(page.contains("<time class=\"lastmod\" datetime=\"2024-03-05T06:07:00.000Z\">05 Mar 2024 06:07 UTC</time> · logged <time class=\"logged\""))
+        #expect(page.contains("Without one</a></h2><p class=\"meta\">Logged <time class=\"logged\""))
+        let utc = try Regex(#">\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d UTC</time>"#)
+        let live = try await StreamClient(server.baseURL + "/channels/dated/live")
+        try await live.waitUntil("the page") { $0.received.count >= 1 }
+        let index = String(decoding: try await server.request("/").body, as: UTF8.self)
+        for html in [page, live.received[0].text, index] {
+            let times = html.components(separatedBy: "<time").count - 1
+            #expect(times > 0 && html.matches(of: utc).count == times, "every time in the one format")
+        }
+    }
+
+    /// Feed autodiscovery on the index and the channel page.
+    @Test func pagesLinkTheirFeedsForAutodiscovery() async throws {
+        let server = try await Self.headlinesServer(["One"])
+        let index = String(decoding: try await server.request("/").body, as: UTF8.self)
+        #expect(index.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Heads (RSS)\" href=\"/channels/heads/rss\">"))
+        #expect(index.contains("<link rel=\"alternate\" type=\"text/x-opml\" title=\"Every channel (OPML)\" href=\"/opml\">"))
+        let page = String(decoding: try await server.request("/channels/heads", headers: ["Accept": "text/html"]).body, as: UTF8.self)
+        #expect(page.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Heads (RSS)\" href=\"/channels/heads/rss\">"))
+        let feed = try await server.request("/channels/heads/rss")
+        #expect(feed.status == 200 && feed.headers["content-type"] == "application/rss+xml; charset=utf-8")
+    }
+
     @Test func indexListsChannelsWithTheirStatusAndErrors() async throws {
         let server = try await Self.headlinesServer(["<script>window.pwned=1</script>"])
         try server.write("<?xml version=\"1.0\"?>\n<!DOCTYPE c [<!ENTITY a \"b\">]><CHANNEL/>", to: "broken.cdf")
@@ -127,7 +188,8 @@ struct PageEndToEndTests {
         #expect(index.headers["content-security-policy"]?.contains("script-src") == false)
         let html = String(decoding: index.body, as: UTF8.self)
         #expect(html.contains("<a href=\"/channels/heads\">Heads</a>"))
-        #expect(html.contains("<a href=\"/channels/heads/live\">") && html.contains("<a href=\"/channels/heads/rss\">"))
+        #expect(html.contains("<a href=\"/channels/heads\">Live page</a>") && html.contains("<a href=\"/channels/heads/rss\">"))
+        #expect(html.contains("<span class=\"raw-push\"><a href=\"/channels/heads/live\">Raw push (Firefox)</a></span>"))
         #expect(html.contains("<a href=\"/channels/heads.cdf\">"))
         #expect(html.contains("data-channel=\"broken\" data-status=\"error\""))
         #expect(html.contains("[entity-declared]"))

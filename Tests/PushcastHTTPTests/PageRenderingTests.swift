@@ -1,5 +1,6 @@
 import CDF
 import Foundation
+import HTTPTypes
 import NIOCore
 import Pushcast
 import Testing
@@ -57,8 +58,10 @@ struct PageRenderingTests {
     @Test func channelPageLoadsOnlyItsOwnScript() {
         let html = ChannelPageHTML.page(Self.view(), publicURL: "http://127.0.0.1:8080", liveHeartbeat: 60)
         Self.expectInert(html)
-        #expect(html.components(separatedBy: "<script").count == 2)
+        #expect(html.components(separatedBy: "<script").count == 3)
         #expect(html.contains("<script src=\"/assets/live.js\" defer></script>"))
+        #expect(html.contains("<script src=\"/assets/notify.js\" defer></script>"))
+        #expect(html.contains("<button class=\"notify\" id=\"notify\" type=\"button\" data-state=\"off\" hidden>"))
         #expect(html.contains("data-stream=\"/channels/evil/live\" data-resume=\"since\" data-heartbeat=\"60\""))
         #expect(html.contains("id=\"live-status\""))
         // The embed snippet is shown as text, its title escaped twice (once for the snippet, once for the page).
@@ -147,5 +150,75 @@ struct PageRenderingTests {
     @Test func shortDates() {
         #expect(PageHTML.shortDate(0) == "01 Jan 1970 00:00 UTC")
         #expect(PageHTML.time(1_764_000_000.25) == "<time datetime=\"2025-11-24T16:00:00.250Z\">24 Nov 2025 16:00 UTC</time>")
+    }
+
+    /// Defect 9: an item shows the publisher's LASTMOD where it gave one, beside when it was
+    /// logged, in the one format; the badge shows the same date.
+    @Test func itemsShowTheirLastmodBesideWhenTheyWereLogged() {
+        var dated = Self.view()
+        dated.items[0].lastmod = 1_700_000_000
+        let html = ChannelPageHTML.livePart(dated)
+        #expect(html.contains(
+            "<time class=\"lastmod\" datetime=\"2023-11-14T22:13:20.000Z\">14 Nov 2023 22:13 UTC</time> · logged "
+                + "<time class=\"logged\" datetime=\"2025-11-24T16:00:00.000Z\">24 Nov 2025 16:00 UTC</time>"))
+        #expect(html.contains("Logged <time class=\"logged\" datetime=\"2025-11-13T02:13:20.000Z\">13 Nov 2025 02:13 UTC</time>"))
+        #expect(BadgeSVG.render(dated).contains("· 14 Nov 2023 22:13 UTC"))
+        #expect(BadgeSVG.render(Self.view()).contains("· 24 Nov 2025 16:00 UTC"))
+    }
+
+    /// Feed autodiscovery: the channel's pages point to its RSS; the index to every
+    /// channel's and to the OPML.
+    @Test func pagesPointFeedReadersToTheFeeds() {
+        let feed = "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"&lt;script&gt;window.pwned=1&lt;/script&gt;Evil "
+            + "&amp; &quot;quoted&quot; (RSS)\" href=\"/channels/evil/rss\">"
+        #expect(ChannelPageHTML.page(Self.view(), publicURL: "http://x", liveHeartbeat: 60).contains(feed))
+        #expect(ChannelPageHTML.livePart(Self.view()).contains(feed))
+        func row(_ id: String, title: String?, status: ChannelStatus) -> IndexPageHTML.Row {
+            IndexPageHTML.Row(
+                id: id, file: "\(id).cdf", title: title, abstract: nil, logo: nil, status: status, lastChange: nil, lastSeq: 0,
+                subscribers: 0, diagnostics: [])
+        }
+        let index = IndexPageHTML.render([
+            row("news", title: "News", status: .ok), row("broken", title: nil, status: .error), row("gone", title: "Gone", status: .retired),
+        ])
+        let head = String(index[..<index.range(of: "</head>")!.lowerBound])
+        #expect(head.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"News (RSS)\" href=\"/channels/news/rss\">"))
+        #expect(head.contains("<link rel=\"alternate\" type=\"text/x-opml\" title=\"Every channel (OPML)\" href=\"/opml\">"))
+        #expect(head.components(separatedBy: "rel=\"alternate\"").count == 3, "no feed for a rejected or retired channel")
+        // The live link that works everywhere first; the raw push page marked for Firefox.
+        #expect(index.contains("<a href=\"/channels/news\">Live page</a> <span class=\"raw-push\"><a href=\"/channels/news/live\">Raw push (Firefox)</a></span>"))
+    }
+
+    @Test func browsersPreferHTMLOnlyWhenTheyNameIt() {
+        for accept in ["text/html", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "TEXT/HTML;q=0.5, */*;q=0.1",
+            "text/*", "application/json, text/html"]
+        {
+            #expect(HTMLPreference.prefersHTML(accept), "\(accept)")
+        }
+        for accept in [nil, "", "*/*", "application/json", "application/json, text/html;q=0.5", "text/html;q=0",
+            "image/avif,image/webp,*/*", "multipart/x-mixed-replace", "text/plain", "garbage"]
+        {
+            #expect(!HTMLPreference.prefersHTML(accept), "\(accept ?? "nil")")
+        }
+    }
+
+    /// Defect 6: one answer to an error, a page for a browser and the JSON for everyone else.
+    @Test func errorsArePagesForBrowsersAndJSONForEveryoneElse() throws {
+        let error = APIError(.notFound, "unknown-channel", "there is no channel '<nope>'; GET /channels lists them")
+        let page = error.answer(accept: "text/html,application/xhtml+xml,*/*;q=0.8")
+        #expect(page.fields[.contentType] == "text/html; charset=utf-8" && page.fields[.vary] == "Accept")
+        #expect(page.fields[HTTPField.Name("Content-Security-Policy")!] == PageHTML.staticPolicy)
+        let html = String(buffer: page.body)
+        #expect(html.contains("<p class=\"error-status\">404 · Not Found</p>") && html.contains("<h1>No such channel</h1>"))
+        #expect(html.contains("There is no channel &#39;&lt;nope&gt;&#39;; GET /channels lists them."))
+        #expect(html.contains("<a href=\"/\">Every channel</a>") && !html.contains("<nope>") && !html.contains("<script"))
+        for accept in [nil, "*/*", "application/json"] {
+            let json = error.answer(accept: accept)
+            #expect(json.fields[.contentType] == "application/json; charset=utf-8")
+            #expect(String(buffer: json.body) == #"{"error":{"code":"unknown-channel","message":"there is no channel '<nope>'; GET /channels lists them"}}"#)
+        }
+        let busy = APIError(.serviceUnavailable, "too-many-streams", "full", headers: [.retryAfter: "5"])
+        #expect(busy.answer(accept: "text/html").fields[.retryAfter] == "5" && busy.answer(accept: nil).fields[.retryAfter] == "5")
+        #expect(String(buffer: busy.answer(accept: "text/html").body).contains("Try again in a few seconds."))
     }
 }

@@ -7,8 +7,11 @@ and Firefox ESR (raw Marionette via marionette_driver, no geckodriver).
         b.js("return arguments[0] + 1", 41)
         b.screenshot("/path/shot.png")  # viewport PNG
         png = b.element_png("img")      # PNG bytes of one element
+        b.click("#button")              # a real click (a user gesture) on one element
     finally:
         b.quit()                        # kills browser, removes temp profile
+
+Both allow web notifications by default (the pages' "notify me" asks for that permission).
 
 All temporary files (profiles, HOME/TMPDIR of the browsers, logs) live in a
 fresh directory under TMP_ROOT (default: the system temp directory), which is
@@ -36,7 +39,11 @@ WIDTH, HEIGHT = 1200, 900
 # Profiles and browser scratch files: a short path (see above), removed on quit.
 TMP_ROOT = Path(os.environ.get("BROWSER_TMP", tempfile.gettempdir()))
 
-__all__ = ["open_chromium", "open_firefox", "wait_for", "WaitTimeout"]
+# What the page's own script set on window: Firefox's Marionette sees the page through Xray
+# wrappers, which hide such expandos; wrappedJSObject is the page's own view.
+PAGE_WINDOW = "(window.wrappedJSObject || window)"
+
+__all__ = ["open_chromium", "open_firefox", "wait_for", "WaitTimeout", "PAGE_WINDOW"]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -216,6 +223,7 @@ class ChromiumBrowser(_Base):
                       "--no-first-run", "--no-default-browser-check",
                       "--disable-gpu", "--hide-scrollbars", "--mute-audio"):
                 opts.add_argument(a)
+            opts.add_experimental_option("prefs", {"profile.default_content_setting_values.notifications": 1})
             opts.page_load_strategy = "none"
             self.service = Service(CHROMEDRIVER, env=env,
                                    log_output=str(self.tmpdir / "chromedriver.log"),
@@ -261,6 +269,10 @@ class ChromiumBrowser(_Base):
         from selenium.webdriver.common.by import By
         return self.driver.find_element(By.CSS_SELECTOR, css_selector).screenshot_as_png
 
+    def click(self, css_selector: str) -> None:
+        from selenium.webdriver.common.by import By
+        self.driver.find_element(By.CSS_SELECTOR, css_selector).click()
+
     def quit(self) -> None:
         if self._closed:
             return
@@ -302,6 +314,7 @@ FIREFOX_PREFS = {
     "toolkit.startup.max_resumed_crashes": -1,
     "browser.sessionstore.resume_from_crash": False,
     "remote.prefs.recommended": True,
+    "permissions.default.desktop-notification": 1,
 }
 
 
@@ -395,6 +408,9 @@ class FirefoxBrowser(_Base):
     def element_png(self, css_selector: str) -> bytes:
         el = self.client.find_element("css selector", css_selector)
         return self.client.screenshot(element=el, format="binary")
+
+    def click(self, css_selector: str) -> None:
+        self.client.find_element("css selector", css_selector).click()
 
     def quit(self) -> None:
         if self._closed:

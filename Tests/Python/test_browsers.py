@@ -2,8 +2,10 @@
 
 Firefox shows the top-level multipart live page; both browsers show the channel page
 (fetch() + ReadableStream) and the badge (a multipart image embedded from another origin),
-each updating within 1 s of a file change; hostile titles never run. Screenshots go to
-.build/browser-tests/ so that a failure can be looked at.
+each updating within 1 s of a file change; hostile titles never run; the index offers each
+browser only links that work in it; times read the same on every page. The error pages
+(error_page_checks.py) and "notify me" (notify_checks.py) are tested here too. Screenshots go
+to .build/browser-tests/ so that a failure can be looked at.
 
 Run by `make test-browser` (which `make test` calls): .venv/bin/python Tests/Python/test_browsers.py
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import socket
 import sys
 import threading
@@ -21,6 +24,9 @@ from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browsers  # noqa: E402
+from browsers import PAGE_WINDOW  # noqa: E402
+from error_page_checks import ErrorPageChecks  # noqa: E402
+from notify_checks import NotifyChecks  # noqa: E402
 from pushcast_server import PushcastServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +41,18 @@ HOSTILE = [
     "<svg onload=\"window.pwned = 'svg'\"></svg>An SVG",
 ]
 
+LIVE_STATE = f"return {PAGE_WINDOW}.pushcastLive ? {PAGE_WINDOW}.pushcastLive.state : null"
+# Every time a page shows, as written: one format, in UTC (PAGES.md).
+TIMES = "return [...document.querySelectorAll('time')].map(t => t.textContent)"
+ONE_FORMAT = re.compile(r"\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d UTC")
+# The links of a channel's row on the index that this browser shows.
+OFFERED = """
+return [...document.querySelectorAll('#channel-heads .links a')]
+  .filter((a) => a.getClientRects().length > 0).map((a) => [a.textContent, a.getAttribute('href')]);
+"""
+
 # Draws the badge into a canvas and returns a short fingerprint of its pixels (the image is
 # CORS-enabled, so the canvas is readable): changes when the shown part changes.
-# What the page's own script set on window (Firefox's Marionette sees the page through
-# Xray wrappers, which hide such expandos; wrappedJSObject is the page's own view).
-PAGE_WINDOW = "(window.wrappedJSObject || window)"
-LIVE_STATE = f"return {PAGE_WINDOW}.pushcastLive ? {PAGE_WINDOW}.pushcastLive.state : null"
-
 BADGE_PIXELS = """
 const img = document.getElementById('badge');
 if (!img || !img.complete || img.naturalWidth === 0) return null;
@@ -90,9 +101,10 @@ class EmbedPage:
         self.httpd.shutdown()
 
 
-class BrowserTests(unittest.TestCase):
+class BrowserTests(NotifyChecks, ErrorPageChecks, unittest.TestCase):
     server: PushcastServer
     titles: list[str]
+    shots = SHOTS
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -159,6 +171,10 @@ class BrowserTests(unittest.TestCase):
         shown = browser.js("return [...document.querySelectorAll('li.item .item-title')].map(e => e.textContent)")
         self.assertEqual(shown, list(reversed(self.titles)))
         self.assertTrue(browser.js("return document.querySelector('li.item').classList.contains('fresh')"))
+        # Times as the server wrote them, the new item's too (the index writes them the same way).
+        times = browser.js(TIMES)
+        self.assertGreater(len(times), len(self.titles))
+        self.assertEqual([t for t in times if not ONE_FORMAT.fullmatch(t)], [])
 
     def test_channel_page_updates_in_firefox(self) -> None:
         self.channel_page_updates(self.firefox)
@@ -214,16 +230,35 @@ class BrowserTests(unittest.TestCase):
                 self.assertGreater(browser.js("return document.querySelectorAll('rect.bar-push').length"), 0)
                 browser.screenshot(SHOTS / f"{browser.name}-stats.png")
 
-    # Both: the index, for people.
-    def test_index_lists_the_channels(self) -> None:
+    # Both: the index offers each browser the links that work in it, and its feeds.
+    def test_index_offers_what_works_in_each_browser(self) -> None:
+        channel_page = ["Live page", "/channels/heads"]
+        raw_push = ["Raw push (Firefox)", "/channels/heads/live"]
+        feeds = [["RSS", "/channels/heads/rss"], ["Manifest", "/channels/heads.cdf"]]
+        expected = {"firefox": [channel_page, raw_push, *feeds], "chromium": [channel_page, *feeds]}
         for browser in (self.firefox, self.chromium):
             with self.subTest(browser=browser.name):
                 browser.get(self.server.url + "/")
-                browsers.wait_for(lambda: browser.js("return document.querySelectorAll('li.channel-row').length") == 2, 10,
+                browsers.wait_for(lambda: browser.js("return document.querySelectorAll('li.channel-row').length") >= 2, 10,
                                   what=f"{browser.name}: index")
-                links = browser.js("return [...document.querySelectorAll('#channel-heads .links a')].map(a => a.getAttribute('href'))")
-                self.assertEqual(links, ["/channels/heads", "/channels/heads/live", "/channels/heads/rss", "/channels/heads.cdf"])
                 browser.screenshot(SHOTS / f"{browser.name}-index.png")
+                discovered = browser.js("return [...document.querySelectorAll('link[rel=alternate]')].map(l => l.getAttribute('href'))")
+                self.assertIn("/channels/heads/rss", discovered)
+                self.assertIn("/opml", discovered)
+                self.assertEqual([t for t in browser.js(TIMES) if not ONE_FORMAT.fullmatch(t)], [])
+                offered = browser.js(OFFERED)
+                self.assertEqual(offered, expected[browser.name])
+                # Each offered page shows the channel's newest headline in this browser.
+                for text, href in offered:
+                    if href.endswith((".cdf", "/rss")):
+                        self.assertEqual(urlopen(self.server.url + href, timeout=10).status, 200)
+                        continue
+                    browser.get(self.server.url + href)
+                    browsers.wait_for(self.shows(browser, self.titles[-1]), 10, what=f"{browser.name}: {text} works")
+                    if href == "/channels/heads":
+                        browsers.wait_for(lambda: browser.js(LIVE_STATE) == "live", 10, what=f"{browser.name}: {text} live")
+                    shot = "channel-page-from-index" if href == "/channels/heads" else "raw-push-from-index"
+                    browser.screenshot(SHOTS / f"{browser.name}-{shot}.png")
 
 
 class ReconnectTests(unittest.TestCase):

@@ -1,7 +1,9 @@
 // Pushcast live pages: reads the page's multipart stream with fetch() and a ReadableStream,
 // swaps each part into place (item by item, so nothing already shown is lost), shows
 // "live" or "reconnecting", reconnects with backoff and resumes after the last sequence
-// it has seen. Works in every current browser: no top-level multipart needed.
+// it has seen. Works in every current browser: no top-level multipart needed. Times are
+// shown as the server wrote them (UTC, the same on every page). Each part that brings new
+// or updated items raises a "pushcast:items" event on the document (notify.js listens).
 "use strict";
 (() => {
   const body = document.body;
@@ -32,17 +34,9 @@
     return seq;
   }
 
-  function localTimes(root) {
-    for (const time of root.querySelectorAll("time[datetime]")) {
-      const date = new Date(time.getAttribute("datetime"));
-      if (!Number.isNaN(date.getTime())) {
-        time.textContent = date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-      }
-    }
-  }
-
-  // A channel's new section, with the items already shown kept and the new ones marked.
-  function merged(fresh) {
+  // A channel's new section, with the items already shown kept and the new ones marked
+  // (and added to `added`).
+  function merged(fresh, added) {
     const current = [...main.querySelectorAll("section.channel")].find((s) => s.dataset.channel === fresh.dataset.channel);
     const list = current && current.querySelector("ol.items");
     const incoming = fresh.querySelector("ol.items");
@@ -54,6 +48,7 @@
       if (old) old.remove();
       li.classList.add("fresh");
       list.appendChild(li);
+      added.push(li);
     }
     const newestFirst = [...list.children].sort((a, b) => Number(b.dataset.seq) - Number(a.dataset.seq));
     list.replaceChildren(...newestFirst.slice(0, keep));
@@ -66,13 +61,15 @@
     const page = new DOMParser().parseFromString(html, "text/html");
     const next = page.getElementById("live");
     if (!next) return;
+    const added = [];
     const children = [...next.children].map((node) => {
       const adopted = document.adoptNode(node);
-      return adopted.matches("section.channel") ? merged(adopted) : adopted;
+      return adopted.matches("section.channel") ? merged(adopted, added) : adopted;
     });
     main.replaceChildren(...children);
     document.title = page.title;
-    localTimes(main);
+    const shown = added.filter((li) => li.isConnected);
+    if (shown.length > 0) document.dispatchEvent(new CustomEvent("pushcast:items", { detail: { items: shown } }));
   }
 
   function handle(part) {
@@ -159,6 +156,5 @@
     }
   }
 
-  localTimes(main);
   run();
 })();

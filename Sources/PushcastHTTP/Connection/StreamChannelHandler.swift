@@ -10,7 +10,7 @@ import NIOCore
 /// every part itself, each part with its delimiter as one chunk, tells its `PushStream` when
 /// the connection fills up or empties, and ends it when the connection goes, the client
 /// closes its side, or the server quiesces. Whatever the client sends after its request is
-/// dropped. A refused request gets its JSON error here too, then the connection closes.
+/// dropped. A refused request gets its error here too, then the connection closes.
 final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -67,14 +67,14 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    /// A refusal: the JSON error, then the connection closes.
-    func refuse(_ error: APIError) {
+    /// A refusal: the error as `APIError.answer` gives it for the request's `Accept`, then
+    /// the connection closes.
+    func refuse(_ error: APIError, accept: String?) {
         guard let context else { return }
-        let body = error.body
-        var fields: HTTPFields = [
-            .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .connection: "close",
-        ]
-        fields.append(contentsOf: error.headers)
+        let (answer, body) = error.answer(accept: accept)
+        var fields = answer
+        fields[.contentLength] = String(body.readableBytes)
+        fields[.connection] = "close"
         context.write(wrapOutboundOut(Self.head(error.status, fields)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(body)).whenComplete { [channel = context.channel] _ in
             channel.close(promise: nil)

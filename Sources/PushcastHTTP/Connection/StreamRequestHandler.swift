@@ -56,13 +56,13 @@ final class StreamRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             let bound = NIOLoopBound(context, eventLoop: loop)
             Task {
                 let decision = await admission.decide(head)
-                loop.execute { handler.value.admitted(decision, context: bound.value) }
+                loop.execute { handler.value.admitted(decision, accept: head.headerFields[.accept], context: bound.value) }
             }
         }
     }
 
     /// On the loop: the connection goes to a `StreamChannelHandler`, which answers.
-    private func admitted(_ decision: StreamAdmission.Decision, context: ChannelHandlerContext) {
+    private func admitted(_ decision: StreamAdmission.Decision, accept: String?, context: ChannelHandlerContext) {
         handoff.admitted()
         let channel = context.channel
         guard channel.isActive else {
@@ -93,7 +93,7 @@ final class StreamRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         switch decision {
         case .serve(let spec): front.serve(spec)
         case .head(let fields): front.answerHead(fields)
-        case .refuse(let error): front.refuse(error)
+        case .refuse(let error): front.refuse(error, accept: accept)
         }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The live headline as an image (SPEC §3.2): a 468×60 banner, the classic ad size, with
-/// the channel's name, the newest item's title and when it was logged. Text is escaped for
-/// XML and cut to fit; an SVG shown by `<img>` runs no script whatever it holds.
+/// the channel's name, the newest item's title and its date (the publisher's LASTMOD, else
+/// when it was logged). Text is escaped for XML and cut to fit; an SVG shown by `<img>`
+/// runs no script whatever it holds.
 enum BadgeSVG {
     static let width = 468
     static let height = 60
@@ -17,7 +18,7 @@ enum BadgeSVG {
         case (_, nil): headline = "No headlines yet"
         }
         var caption = cut(view.title, to: 40).uppercased()
-        if let newest { caption += " · " + PageHTML.shortDate(newest.loggedAt) }
+        if let newest { caption += " · " + PageHTML.shortDate(newest.date) }
         let label = "\(view.title): \(headline)"
         return [
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "

@@ -49,9 +49,17 @@ enum ChannelSectionHTML {
         var html = "<li class=\"item\" data-item=\"\(PageHTML.escape(item.itemID))\" data-seq=\"\(item.seq)\">"
         html += "<h\(level) class=\"item-title\">\(PageHTML.link(item.title, to: item.link))</h\(level)>"
         if let abstract = item.abstract { html += "<p class=\"abstract\">\(PageHTML.escape(abstract))</p>" }
-        html += "<p class=\"meta\">\(PageHTML.time(item.loggedAt))"
+        html += "<p class=\"meta\">" + dates(item)
         if !item.sections.isEmpty { html += " · " + PageHTML.escape(item.sections.joined(separator: " › ")) }
         if item.updated { html += " · <span class=\"updated\">updated</span>" }
         return html + "</p></li>"
+    }
+
+    /// The publisher's date and when it was logged (`24 Nov 2026 10:15 UTC · logged 24 Nov
+    /// 2026 10:20 UTC`), or only when it was logged (`Logged 24 Nov 2026 10:20 UTC`).
+    static func dates(_ item: ChannelView.Item) -> String {
+        let logged = PageHTML.time(item.loggedAt, class: "logged")
+        guard let lastmod = item.lastmod else { return "Logged \(logged)" }
+        return "\(PageHTML.time(lastmod, class: "lastmod")) · logged \(logged)"
     }
 }

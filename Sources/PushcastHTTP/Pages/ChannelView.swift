@@ -15,8 +15,13 @@ struct ChannelView: Sendable {
         /// An http(s) URL, or nil when the manifest's HREF is no web link.
         var link: String?
         var loggedAt: Double
+        /// The publisher's LASTMOD, when the manifest gave one.
+        var lastmod: Double? = nil
         var sections: [String]
         var updated: Bool
+
+        /// The item's date: the publisher's LASTMOD when given, else when it was logged.
+        var date: Double { lastmod ?? loggedAt }
     }
 
     var id: String
@@ -75,7 +80,8 @@ extension ChannelView.Item {
         let json = ItemJSON(entry, publicURL: publicURL)
         self.init(
             seq: entry.seq, itemID: entry.itemID, title: entry.title ?? entry.href, abstract: entry.abstract,
-            link: WebLink.checked(json.href), loggedAt: entry.loggedAt, sections: entry.sectionLabels,
+            link: WebLink.checked(json.href), loggedAt: entry.loggedAt,
+            lastmod: entry.lastmod.flatMap(Timestamp.init(lastmod:)).map { Double($0.secondsSince1970) }, sections: entry.sectionLabels,
             updated: entry.event == .updated)
     }
 }

@@ -2,8 +2,8 @@ import CDF
 import Pushcast
 
 /// `GET /`: every channel with its logo, title, abstract, last change and status, the
-/// publisher's diagnostics in view, and links to its channel page, raw live page, RSS feed
-/// and manifest.
+/// publisher's diagnostics in view, links to its live channel page, raw push page (Firefox
+/// only), RSS feed and manifest, and every feed for autodiscovery.
 enum IndexPageHTML {
     /// One channel's row.
     struct Row: Sendable {
@@ -36,7 +36,16 @@ enum IndexPageHTML {
         body.append(
             "<footer class=\"foot\"><a href=\"/opml\">OPML of every feed</a> · <a href=\"/channels\">JSON</a> · "
                 + "<a href=\"/stats.html\">push versus pull</a></footer>")
-        return PageHTML.document(title: "Pushcast channels", policy: PageHTML.staticPolicy, bodyClass: "index-page", body: body)
+        return PageHTML.document(
+            title: "Pushcast channels", policy: PageHTML.staticPolicy, bodyClass: "index-page", feeds: feeds(rows), body: body)
+    }
+
+    /// Every channel's RSS feed and the OPML of all of them, for feed readers' autodiscovery.
+    static func feeds(_ rows: [Row]) -> [PageHTML.Feed] {
+        let channels = rows.filter { $0.title != nil && $0.status != .retired }.map { row in
+            PageHTML.Feed(title: "\(row.title ?? row.id) (RSS)", href: "/channels/\(PageHTML.path(row.id))/rss")
+        }
+        return channels + [PageHTML.Feed(title: "Every channel (OPML)", href: "/opml", type: "text/x-opml")]
     }
 
     static func render(_ row: Row) -> String {
@@ -59,7 +68,7 @@ enum IndexPageHTML {
         lines.append("<p class=\"meta\">\(meta)</p>")
         if servable, row.status != .retired {
             lines.append(
-                "<p class=\"links\"><a href=\"\(path)\">Channel page</a> <a href=\"\(path)/live\">Live (raw push)</a> "
+                "<p class=\"links\"><a href=\"\(path)\">Live page</a> \(ChannelPageHTML.rawPush(path, "Raw push")) "
                     + "<a href=\"\(path)/rss\">RSS</a> <a href=\"\(path).cdf\">Manifest</a></p>")
         }
         lines.append(contentsOf: diagnostics(row.diagnostics))

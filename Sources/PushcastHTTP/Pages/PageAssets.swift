@@ -3,7 +3,7 @@ import Crypto
 import Hummingbird
 import Pushcast
 
-/// The pages' own stylesheet, script and icon (`Sources/PushcastHTTP/Assets/`, compiled into
+/// The pages' own stylesheet, scripts and icon (`Sources/PushcastHTTP/Assets/`, compiled into
 /// the binary): served from `/assets/<name>` with an ETag, nothing from anywhere else.
 enum PageAssets {
     struct Asset: Sendable {
@@ -21,6 +21,7 @@ enum PageAssets {
     static let files: [String: Asset] = [
         "pushcast.css": Asset("text/css; charset=utf-8", PackageResources.pushcast_css),
         "live.js": Asset("text/javascript; charset=utf-8", PackageResources.live_js),
+        "notify.js": Asset("text/javascript; charset=utf-8", PackageResources.notify_js),
         "icon.svg": Asset("image/svg+xml", PackageResources.icon_svg),
     ]
 

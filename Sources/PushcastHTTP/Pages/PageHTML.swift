@@ -21,11 +21,18 @@ enum PageHTML {
         PartRenderer.escape(text)
     }
 
+    /// A feed a page points feed readers to (`<link rel="alternate">`, autodiscovery).
+    struct Feed: Sendable {
+        var title: String
+        var href: String
+        var type = "application/rss+xml"
+    }
+
     /// A whole document. `policy` goes in a `<meta>` too: Firefox shows each part of a
-    /// multipart page as its own document.
+    /// multipart page as its own document. `scripts` are names under `/assets/`.
     static func document(
-        title: String, policy: String, bodyClass: String, bodyAttributes: [(String, String)] = [], script: String? = nil,
-        refresh: Int? = nil, body: [String]
+        title: String, policy: String, bodyClass: String, bodyAttributes: [(String, String)] = [], scripts: [String] = [],
+        feeds: [Feed] = [], refresh: Int? = nil, body: [String]
     ) -> String {
         var lines = [
             "<!doctype html>",
@@ -39,7 +46,11 @@ enum PageHTML {
             "<link rel=\"stylesheet\" href=\"/assets/pushcast.css\">",
             "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">",
         ]
-        if let script { lines.append("<script src=\"/assets/\(script)\" defer></script>") }
+        for feed in feeds {
+            lines.append(
+                "<link rel=\"alternate\" type=\"\(escape(feed.type))\" title=\"\(escape(feed.title))\" href=\"\(escape(feed.href))\">")
+        }
+        for script in scripts { lines.append("<script src=\"/assets/\(script)\" defer></script>") }
         if let refresh { lines.append("<meta http-equiv=\"refresh\" content=\"\(refresh)\">") }
         let attributes = bodyAttributes.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
         lines.append("</head>")
@@ -50,12 +61,15 @@ enum PageHTML {
         return lines.joined(separator: "\n")
     }
 
-    /// `<time datetime="2026-11-24T10:15:30.000Z">24 Nov 2026 10:15 UTC</time>`.
-    static func time(_ seconds: Double) -> String {
-        "<time datetime=\"\(HTTPDate.rfc3339(seconds))\">\(shortDate(seconds))</time>"
+    /// `<time datetime="2026-11-24T10:15:30.000Z">24 Nov 2026 10:15 UTC</time>`, with a
+    /// class when given.
+    static func time(_ seconds: Double, class name: String? = nil) -> String {
+        let attribute = name.map { " class=\"\($0)\"" } ?? ""
+        return "<time\(attribute) datetime=\"\(HTTPDate.rfc3339(seconds))\">\(shortDate(seconds))</time>"
     }
 
-    /// `24 Nov 2026 10:15 UTC`.
+    /// `24 Nov 2026 10:15 UTC`: the one way every page and the badge write a time (in UTC,
+    /// so that the index, the pages, their live parts and the badge all agree).
     static func shortDate(_ seconds: Double) -> String {
         let parts = HTTPDate.format(Date(timeIntervalSince1970: seconds)).split(separator: " ")
         guard parts.count == 6 else { return HTTPDate.rfc3339(seconds) }

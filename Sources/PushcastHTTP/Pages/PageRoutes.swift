@@ -18,7 +18,7 @@ struct PageRoutes: Sendable {
 
     /// Whether a request for `/channels/<id>` is a browser's, which gets the channel page.
     static func wantsPage(_ request: Request) -> Bool {
-        (request.headers[.accept] ?? "").lowercased().contains("text/html")
+        HTMLPreference.prefersHTML(request.headers[.accept])
     }
 
     private func index() async throws -> Response {

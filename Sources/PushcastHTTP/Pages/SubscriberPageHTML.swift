@@ -14,7 +14,7 @@ enum SubscriberPageHTML {
         PageHTML.document(
             title: "\(name)'s channels", policy: PageHTML.scriptedPolicy, bodyClass: "subscriber-page",
             bodyAttributes: [("data-stream", ""), ("data-resume", ""), ("data-heartbeat", "\(Int(liveHeartbeat))")],
-            script: "live.js",
+            scripts: ["live.js"],
             body: [ChannelPageHTML.bar(live: "connecting…")] + main(name: name, sections: sections))
     }
 

@@ -16,13 +16,31 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
-        for field in headers { response.headers.append(field) }
-        return response
+        let (fields, body) = answer(accept: request.headers[.accept])
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+    }
+
+    /// The one answer to an error, for the routes and the stream path alike: a page in the
+    /// site's style for a browser (`Accept` prefers HTML, `HTMLPreference`), else the JSON
+    /// body; the same status and headers either way.
+    func answer(accept: String?) -> (fields: HTTPFields, body: ByteBuffer) {
+        var fields: HTTPFields
+        let body: ByteBuffer
+        if HTMLPreference.prefersHTML(accept) {
+            fields = PageResponse.headers(policy: PageHTML.staticPolicy)
+            fields[.contentType] = "text/html; charset=utf-8"
+            body = ByteBuffer(string: ErrorPageHTML.render(status: status, code: code, message: message))
+        } else {
+            fields = [.contentType: "application/json; charset=utf-8"]
+            body = jsonBody
+        }
+        fields[.vary] = "Accept"
+        fields.append(contentsOf: headers)
+        return (fields, body)
     }
 
     /// The JSON body.
-    var body: ByteBuffer {
+    private var jsonBody: ByteBuffer {
         (try? JSONResponse.bytes(["error": ["code": code, "message": message]])) ?? ByteBuffer()
     }
 
