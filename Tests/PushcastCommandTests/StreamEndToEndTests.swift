@@ -267,7 +267,7 @@ struct StreamEndToEndTests {
     }
 
     @Test func aReaderThatNeverReadsIsCutOffAndCostsBoundedMemory() async throws {
-        let server = try await Self.newsServer(["--write-timeout", "2", "--heartbeat", "1", "--max-stored-content", "4000000"])
+        let server = try await Self.newsServer(["--write-timeout", "5", "--heartbeat", "1", "--max-stored-content", "4000000"])
         let big = String(repeating: "x", count: 200_000)
         try await Self.edit(server, big + "0")
         let port = Int(URLComponents(string: server.baseURL)!.port!)
@@ -292,8 +292,11 @@ struct StreamEndToEndTests {
         }
         let grown = server.residentKiB - baseline
         #expect(grown < 200 * 1024, "the server grew by \(grown) KiB")
+        // Nobody waited for the stalled reader: a reader held up behind it would wait until it
+        // is cut off (5 s). The bound is half that, far above this debug build's own pace
+        // (about 1 s at p99 here), so a busy machine does not fail it; speed is make bench's.
         let p99 = latencies.sorted()[Int(Double(latencies.count) * 0.99) - 1]
-        #expect(p99 < 1.0, "p99 \(p99) s")
+        #expect(p99 < 2.5, "p99 \(p99) s")
         // The stalled reader was cut off: the server reset its connection (seen without
         // reading a byte, which would unstall it).
         #expect(stalled.peerClosed(within: 15))

@@ -114,6 +114,11 @@ struct PageRenderingTests {
         #expect(html.contains("1 subscriber ·") && html.contains("<code>evil&lt;x&gt;.cdf</code>"))
         #expect(html.contains("<a href=\"/channels/evil/rss\">RSS</a>") && html.contains("<a href=\"/channels/evil.cdf\">Manifest</a>"))
         #expect(IndexPageHTML.render([]).contains("No channels yet"))
+        // A channel that loaded with warnings (a typo read in legacy mode) says so beside its status.
+        var warned = row
+        warned.status = .ok
+        warned.diagnostics = [Diagnostic(.warning, .legacySyntax, "read in legacy mode", file: "evil.cdf", line: 2, column: 5)]
+        #expect(IndexPageHTML.render([warned]).contains(">live · 1 warning</span>"))
     }
 
     @Test func subscriberPageIsMadeOfChannelSections() {

@@ -79,7 +79,12 @@ enum IndexPageHTML {
 
     private static func statusText(_ row: Row) -> String {
         switch row.status {
-        case .ok: "live"
+        case .ok:
+            switch row.diagnostics.filter({ $0.severity == .warning }).count {
+            case 0: "live"
+            case 1: "live · 1 warning"
+            case let count: "live · \(count) warnings"
+            }
         case .error: row.title == nil ? "error" : "error · last good version live"
         case .retired: "retired"
         }
