@@ -211,7 +211,7 @@ struct PageEndToEndTests {
         let page = try await server.request("/subscribers/\(id)/live?token=\(token)", headers: ["Accept": "text/html"])
         #expect(page.status == 200 && page.headers["referrer-policy"] == "no-referrer")
         let html = String(decoding: page.body, as: UTF8.self)
-        #expect(html.contains("Ann &lt;3&#39;s channels") && html.contains("data-channel=\"heads\"") && html.contains("Morning"))
+        #expect(html.contains("Ann &lt;3&apos;s channels") && html.contains("data-channel=\"heads\"") && html.contains("Morning"))
         #expect(!html.contains(token), "the token is not written into the page")
 
         let stream = try await StreamClient(

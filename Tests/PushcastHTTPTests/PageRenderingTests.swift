@@ -215,7 +215,7 @@ struct PageRenderingTests {
         #expect(page.fields[HTTPField.Name("Content-Security-Policy")!] == PageHTML.staticPolicy)
         let html = String(buffer: page.body)
         #expect(html.contains("<p class=\"error-status\">404 · Not Found</p>") && html.contains("<h1>No such channel</h1>"))
-        #expect(html.contains("There is no channel &#39;&lt;nope&gt;&#39;; GET /channels lists them."))
+        #expect(html.contains("There is no channel &apos;&lt;nope&gt;&apos;; GET /channels lists them."))
         #expect(html.contains("<a href=\"/\">Every channel</a>") && !html.contains("<nope>") && !html.contains("<script"))
         for accept in [nil, "*/*", "application/json"] {
             let json = error.answer(accept: accept)

@@ -1,3 +1,4 @@
+import CDF
 import Foundation
 import NIOCore
 
@@ -89,30 +90,12 @@ public struct PartRenderer: Sendable {
     /// An HTML fragment on one line, every value escaped.
     static func html(_ item: ItemJSON) -> String {
         let link = item.href.lowercased().hasPrefix("http") ? item.href : "#"
-        var html = "<article class=\"item\" data-channel=\"\(escape(item.channel))\" data-seq=\"\(item.seq)\">"
-        html += "<h2><a href=\"\(escape(link))\">\(escape(item.title ?? item.href))</a></h2>"
-        if let abstract = item.abstract { html += "<p>\(escape(abstract))</p>" }
+        var html = "<article class=\"item\" data-channel=\"\(XMLEscaping.attribute(item.channel))\" data-seq=\"\(item.seq)\">"
+        html += "<h2><a href=\"\(XMLEscaping.attribute(link))\">\(XMLEscaping.attribute(item.title ?? item.href))</a></h2>"
+        if let abstract = item.abstract { html += "<p>\(XMLEscaping.attribute(abstract))</p>" }
         html += "<p class=\"meta\"><time datetime=\"\(item.publishedAt)\">\(item.publishedAt)</time>"
         html += item.event == "updated" ? " · updated" : ""
         return html + "</p></article>"
-    }
-
-    public static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            case "\n": escaped += "&#10;"
-            case "\r": escaped += "&#13;"
-            default: escaped.unicodeScalars.append(character)
-            }
-        }
-        return escaped
     }
 }
 

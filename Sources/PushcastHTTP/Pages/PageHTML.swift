@@ -1,3 +1,4 @@
+import CDF
 import Foundation
 import Pushcast
 
@@ -18,7 +19,7 @@ enum PageHTML {
 
     /// Escapes text for an element's content or a quoted attribute.
     static func escape(_ text: String) -> String {
-        PartRenderer.escape(text)
+        XMLEscaping.attribute(text)
     }
 
     /// A feed a page points feed readers to (`<link rel="alternate">`, autodiscovery).
