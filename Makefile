@@ -44,9 +44,12 @@ release: deps
 run: release
 	.build/release/pushcast serve --channels $(CHANNELS)
 
-# The Swift suites, then the Python ones (feeds, browsers, nginx in front).
+# The Swift suites, then the Python ones (feeds, browsers, nginx in front). Most Swift tests
+# run real servers and readers as processes: at most TEST_WIDTH run at once (Swift Testing's
+# width), so that a 2-core machine is not loaded past the tests' 10 s waits.
+TEST_WIDTH ?= 2
 test: build
-	$(SWIFT) test --skip-build
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory test-feeds test-browser test-proxy
 
 # Every RSS feed and the OPML list read by feedparser, against the real server.

@@ -109,7 +109,7 @@ public final class Engine: Service, Sendable {
                 toCheck.formUnion(using)
             }
         } catch {
-            logger.error("could not read a change", metadata: ["error": "\(error)"])
+            logger.failure("could not read a change", error)
         }
         let live = await catalog.checkable()
         for id in touched(by: batch, among: await catalog.all()) { hub.touch(id) }
@@ -120,7 +120,7 @@ public final class Engine: Service, Sendable {
                 hub.retire(entry.id, lastSeq: try await store.channel(entry.id)?.lastSeq ?? 0)
             } catch {
                 // Its streams are told without the last sequence; they end all the same.
-                logger.error("a retired channel's last sequence could not be read", metadata: ["channel": "\(entry.id)", "reason": "\(error)"])
+                logger.failure("a retired channel's last sequence could not be read", error, metadata: ["channel": "\(entry.id)"])
                 hub.retire(entry.id, lastSeq: 0)
             }
         }
@@ -146,7 +146,7 @@ public final class Engine: Service, Sendable {
                 keepItems: configuration.retainItems, keepSeconds: configuration.retainDays * 86_400)
             if removed > 0 { logger.info("log pruned", metadata: ["entries": "\(removed)"]) }
         } catch {
-            logger.error("pruning failed", metadata: ["error": "\(error)"])
+            logger.failure("pruning failed; it is tried again in an hour", error)
         }
     }
 }

@@ -129,7 +129,7 @@ struct FeedEndToEndTests {
 
     @Test func compareRunsPushAndPullSideBySide() async throws {
         let server = try await ServerProcess(folder: try ServerProcess.makeFolder(), arguments: [])
-        let outcome = try ProcessRunner.run(
+        let outcome = try await ProcessRunner.run(
             ProcessRunner.pushcast,
             ["compare", "demo", "--publish-demo", "--channels", server.channels.path, "--duration", "4", "--poll-interval", "0.5",
              "--pollers", "2", "--server", server.baseURL],
@@ -143,7 +143,7 @@ struct FeedEndToEndTests {
         // The scratch channel is gone again: the server retires it.
         #expect(!FileManager.default.fileExists(atPath: server.channels.appendingPathComponent("demo.cdf").path))
         try await server.waitUntil("demo retired") { try await server.channel("demo")?["status"] as? String == "retired" }
-        let usage = try ProcessRunner.run(ProcessRunner.pushcast, ["compare", "demo", "--pollers", "0"], environment: [:], timeout: 30)
+        let usage = try await ProcessRunner.run(ProcessRunner.pushcast, ["compare", "demo", "--pollers", "0"], environment: [:], timeout: 30)
         #expect(usage.status == 2)
     }
 }

@@ -114,7 +114,7 @@ struct PublisherEditingTests {
         let listed = try #require(try await server.channel("typo"))
         #expect(listed["status"] as? String == "ok" && listed["warnings"] as? Int == 1)
         #expect(try await self.diagnosticCodes(server, "typo") == ["legacy-syntax"])
-        let table = try ReaderCommandTests.run(["channels"], server: server.baseURL, config: ReaderCommandTests.configFolder())
+        let table = try await ReaderCommandTests.run(["channels"], server: server.baseURL, config: ReaderCommandTests.configFolder())
         #expect(table.standardOutput.contains("ok, 1 warning") && table.standardOutput.contains("[legacy-syntax]"))
         #expect(server.log.contains("legacy-syntax"))
     }

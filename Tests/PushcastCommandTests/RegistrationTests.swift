@@ -19,7 +19,7 @@ struct RegistrationTests {
         #expect(refused.status == 429 && (1...20).contains(Int(refused.headers["retry-after"] ?? "") ?? 0))
         #expect(try refused.json()["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "too-many-registrations")
         // Nothing was stored for it.
-        let count = try ProcessRunner.run(
+        let count = try await ProcessRunner.run(
             "/usr/bin/env", ["sqlite3", server.database.path, "SELECT COUNT(*) FROM subscriber"], timeout: 10)
         #expect(count.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
         // The default is modest, and 0 is no limit.
@@ -45,16 +45,16 @@ struct RegistrationTests {
         try server.write("<CHANNEL><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM></CHANNEL>", to: "news.cdf")
         try await server.waitUntil("news logged") { try await server.items("news").count == 1 }
         let config = ReaderCommandTests.configFolder()
-        let without = try ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
+        let without = try await ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
         #expect(without.status == 1 && without.standardError.contains("--registration-token"))
-        let with = try ReaderFirstHourTests.run(
+        let with = try await ReaderFirstHourTests.run(
             ["subscribe", "news"], server: server.baseURL, config: config, environment: ["PUSHCAST_REGISTRATION_TOKEN": "s3cret"])
         #expect(with.status == 0 && with.standardOutput == "subscribed to news\n")
 
         let closed = try await ServerProcess(folder: try ServerProcess.makeFolder(), arguments: ["--registration", "closed"])
         let refused = try await Self.register(closed)
         #expect(refused.status == 403 && String(decoding: refused.body, as: UTF8.self).contains("takes no new subscribers"))
-        let misused = try ProcessRunner.pushcast("serve", "--registration", "token")
+        let misused = try await ProcessRunner.pushcast("serve", "--registration", "token")
         #expect(misused.status == 2 && misused.standardError.contains("needs the token"))
     }
 }

@@ -5,42 +5,53 @@ import Testing
 @Suite("pushcast ticker")
 struct TickerCommandTests {
     /// Runs tmux on its own server socket.
-    static func tmux(_ socket: String, _ arguments: [String]) throws -> String {
-        try ProcessRunner.run("/usr/bin/env", ["tmux", "-L", socket] + arguments, timeout: 20).standardOutput
+    static func tmux(_ socket: String, _ arguments: [String]) async throws -> String {
+        try await ProcessRunner.run("/usr/bin/env", ["tmux", "-L", socket] + arguments, timeout: 20).standardOutput
+    }
+
+    /// Stops the tmux server on `socket` (from a `defer`, so without `await`).
+    static func killServer(_ socket: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux", "-L", socket, "kill-server"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
     }
 
     @Test func scrollsHeadlinesFollowsTheWidthAndExitsCleanly() async throws {
         let server = try await StreamEndToEndTests.newsServer()
         let socket = "pushcast-test-\(UUID().uuidString.prefix(8))"
-        defer { _ = try? Self.tmux(socket, ["kill-server"]) }
+        defer { Self.killServer(socket) }
         // The shell survives Ctrl-C (a no-op trap, which the ticker does not inherit) to record its exit status.
         let statusFile = server.folder.appendingPathComponent("ticker.status").path
         let command =
             "sh -c 'trap : INT; env PUSHCAST_SERVER=\(server.baseURL) NO_COLOR=1 \(ProcessRunner.pushcast) ticker news; "
             + "echo \"exit $?\" > \(statusFile); sleep 30'"
-        _ = try Self.tmux(socket, ["new-session", "-d", "-s", "T", "-x", "60", "-y", "4", command])
-        _ = try Self.tmux(socket, ["set-option", "-t", "T", "remain-on-exit", "on"])
-        @Sendable func screen() throws -> String { try Self.tmux(socket, ["capture-pane", "-p", "-t", "T"]) }
-        try await server.waitUntil("the headline on screen") { try screen().contains("news: A") }
-        #expect(try screen().split(separator: "\n").first.map { $0.count <= 60 } == true)
+        _ = try await Self.tmux(socket, ["new-session", "-d", "-s", "T", "-x", "60", "-y", "4", command])
+        _ = try await Self.tmux(socket, ["set-option", "-t", "T", "remain-on-exit", "on"])
+        @Sendable func screen() async throws -> String { try await Self.tmux(socket, ["capture-pane", "-p", "-t", "T"]) }
+        try await server.waitUntil("the headline on screen") { try await screen().contains("news: A") }
+        #expect(try await screen().split(separator: "\n").first.map { $0.count <= 60 } == true)
 
         // A new item joins the line.
         try server.write(
             "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>News</TITLE><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM>"
                 + "<ITEM HREF=\"b.html\"><TITLE>Breaking B</TITLE></ITEM></CHANNEL>", to: "news.cdf")
         try server.write("<p>b</p>", to: "b.html")
-        try await server.waitUntil("the new headline scrolls by", seconds: 15) { try screen().contains("Breaking B") }
+        try await server.waitUntil("the new headline scrolls by", seconds: 15) { try await screen().contains("Breaking B") }
 
         // Narrower terminal: the line follows.
-        _ = try Self.tmux(socket, ["resize-window", "-t", "T", "-x", "30"])
+        _ = try await Self.tmux(socket, ["resize-window", "-t", "T", "-x", "30"])
         try await server.waitUntil("redrawn at 30 columns") {
-            let first = try screen().split(separator: "\n").first.map(String.init) ?? ""
+            let first = try await screen().split(separator: "\n").first.map(String.init) ?? ""
             return !first.isEmpty && first.count <= 30
         }
 
         // Ctrl-C: status 0, which only the ticker's own handler gives (it restores the cursor
         // and clears its line first); dying of the signal would report 130.
-        _ = try Self.tmux(socket, ["send-keys", "-t", "T", "C-c"])
+        _ = try await Self.tmux(socket, ["send-keys", "-t", "T", "C-c"])
         try await server.waitUntil("the ticker exited") { FileManager.default.fileExists(atPath: statusFile) }
         #expect(try String(contentsOfFile: statusFile, encoding: .utf8) == "exit 0\n")
     }
@@ -48,20 +59,20 @@ struct TickerCommandTests {
     @Test func withNothingPendingItStartsWithTheNewestHeadlinesAndCtrlCLeavesNoTrace() async throws {
         let server = try await StreamEndToEndTests.newsServer()
         let config = ReaderCommandTests.configFolder()
-        _ = try ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
-        _ = try ReaderCommandTests.run(["read", "--once"], server: server.baseURL, config: config)  // nothing pending now
+        _ = try await ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
+        _ = try await ReaderCommandTests.run(["read", "--once"], server: server.baseURL, config: config)  // nothing pending now
         let socket = "pushcast-test-\(UUID().uuidString.prefix(8))"
-        defer { _ = try? Self.tmux(socket, ["kill-server"]) }
+        defer { Self.killServer(socket) }
         let command =
             "sh -c 'trap : INT; env PUSHCAST_SERVER=\(server.baseURL) XDG_CONFIG_HOME=\(config.path) NO_COLOR=1 "
             + "\(ProcessRunner.pushcast) ticker; echo; echo ended; sleep 30'"
-        _ = try Self.tmux(socket, ["new-session", "-d", "-s", "T", "-x", "80", "-y", "4", command])
-        @Sendable func screen() throws -> String { try Self.tmux(socket, ["capture-pane", "-p", "-t", "T"]) }
-        try await server.waitUntil("the newest headline at once", seconds: 5) { try screen().contains("news: A") }
-        #expect(try !screen().contains("no headlines yet"))
-        _ = try Self.tmux(socket, ["send-keys", "-t", "T", "C-c"])
-        try await server.waitUntil("the ticker ended") { try screen().contains("ended") }
-        let final = try screen()
+        _ = try await Self.tmux(socket, ["new-session", "-d", "-s", "T", "-x", "80", "-y", "4", command])
+        @Sendable func screen() async throws -> String { try await Self.tmux(socket, ["capture-pane", "-p", "-t", "T"]) }
+        try await server.waitUntil("the newest headline at once", seconds: 5) { try await screen().contains("news: A") }
+        #expect(try await !screen().contains("no headlines yet"))
+        _ = try await Self.tmux(socket, ["send-keys", "-t", "T", "C-c"])
+        try await server.waitUntil("the ticker ended") { try await screen().contains("ended") }
+        let final = try await screen()
         #expect(!final.contains("^C"), "\(final)")
     }
 
@@ -78,16 +89,16 @@ struct TickerCommandTests {
             """, to: "long.cdf")
         try await server.waitUntil("logged") { try await server.items("long").count == 1 }
         let socket = "pushcast-test-\(UUID().uuidString.prefix(8))"
-        defer { _ = try? Self.tmux(socket, ["kill-server"]) }
+        defer { Self.killServer(socket) }
         let env = "env PUSHCAST_SERVER=\(server.baseURL) NO_COLOR=1 \(ProcessRunner.pushcast)"
         let command = "sh -c '\(env) read long --since 0 --once; \(env) channels; sleep 30'"
-        _ = try Self.tmux(socket, ["new-session", "-d", "-s", "R", "-x", "80", "-y", "40", command])
-        @Sendable func screen() throws -> String { try Self.tmux(socket, ["capture-pane", "-p", "-t", "R"]) }
+        _ = try await Self.tmux(socket, ["new-session", "-d", "-s", "R", "-x", "80", "-y", "40", command])
+        @Sendable func screen() async throws -> String { try await Self.tmux(socket, ["capture-pane", "-p", "-t", "R"]) }
         try await server.waitUntil("both printed") {
-            let text = try screen()
+            let text = try await screen()
             return text.contains("STATUS") && text.contains("[bad-lastmod]")
         }
-        let lines = try screen().split(separator: "\n")
+        let lines = try await screen().split(separator: "\n")
         #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines)")
         let text = lines.joined(separator: " ")
         #expect(text.contains("THE-END"))  // the abstract wrapped, not cut

@@ -14,10 +14,10 @@ struct ValidateCommandTests {
             .map { "channels/" + $0 }
     }
 
-    @Test func theSampleChannelsAreCleanStrictManifests() throws {
+    @Test func theSampleChannelsAreCleanStrictManifests() async throws {
         let files = try Self.sampleManifests()
         try #require(files.count >= 3)
-        let outcome = try ProcessRunner.run(
+        let outcome = try await ProcessRunner.run(
             ProcessRunner.pushcast, ["validate", "--json"] + files, in: Self.repository.path)
         #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
         let reports = try #require(
@@ -42,7 +42,7 @@ struct ValidateCommandTests {
 
     /// libxml2 reports some encoding errors on stderr by itself; they must reach the user
     /// only as diagnostics, in the one format.
-    @Test func libxml2WritesNothingOfItsOwn() throws {
+    @Test func libxml2WritesNothingOfItsOwn() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("encodings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -52,7 +52,7 @@ struct ValidateCommandTests {
             + Array("</TITLE></CHANNEL>".utf8)
         try Data(undefined).write(to: folder.appendingPathComponent("undefined.cdf"))
         try Data(unsupported).write(to: folder.appendingPathComponent("unsupported.cdf"))
-        let outcome = try ProcessRunner.run(ProcessRunner.pushcast, ["validate", "undefined.cdf", "unsupported.cdf"], in: folder.path)
+        let outcome = try await ProcessRunner.run(ProcessRunner.pushcast, ["validate", "undefined.cdf", "unsupported.cdf"], in: folder.path)
         let lines = (outcome.standardOutput + outcome.standardError).split(separator: "\n")
         #expect(!lines.isEmpty)
         for line in lines {
@@ -60,7 +60,7 @@ struct ValidateCommandTests {
         }
     }
 
-    @Test func humanFormAndExitStatuses() throws {
+    @Test func humanFormAndExitStatuses() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("validate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -68,35 +68,35 @@ struct ValidateCommandTests {
             .write(to: folder.appendingPathComponent("good.cdf"))
         try Data("<html>\n<body/></html>".utf8).write(to: folder.appendingPathComponent("bad.cdf"))
 
-        let good = try ProcessRunner.pushcast("validate", "good.cdf", in: folder.path)
+        let good = try await ProcessRunner.pushcast("validate", "good.cdf", in: folder.path)
         #expect(good.status == 0)
         let lines = good.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.contains("good.cdf:3:3: warning: LASTMOD 'soon' is not yyyy-mm-ddThh:mm, RFC 3339 or yyyy-mm-dd; it is ignored [bad-lastmod]"))
         #expect(lines.contains("good.cdf:3:3: warning: 'a.html' is not a file in the channels folder [missing-file]"))
         #expect(lines.last == "good.cdf: ok (strict, 1 item, 2 warnings)")
 
-        let mixed = try ProcessRunner.pushcast("validate", "good.cdf", "bad.cdf", in: folder.path)
+        let mixed = try await ProcessRunner.pushcast("validate", "good.cdf", "bad.cdf", in: folder.path)
         #expect(mixed.status == 1)
         #expect(mixed.standardOutput.contains("bad.cdf:1:1: error: the root element is html, not CHANNEL [not-a-channel]"))
 
-        let json = try ProcessRunner.pushcast("validate", "--json", "bad.cdf", in: folder.path)
+        let json = try await ProcessRunner.pushcast("validate", "--json", "bad.cdf", in: folder.path)
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         #expect(object["ok"] as? Bool == false && object["id"] as? String == "bad")
 
-        let missing = try ProcessRunner.pushcast("validate", "nothere.cdf", in: folder.path)
+        let missing = try await ProcessRunner.pushcast("validate", "nothere.cdf", in: folder.path)
         #expect(missing.status == 1 && missing.standardOutput.contains("[unreadable]"))
 
         for usage in [["validate"], ["validate", "--bogus", "good.cdf"], ["frobnicate"]] {
-            let outcome = try ProcessRunner.run(ProcessRunner.pushcast, usage, in: folder.path)
+            let outcome = try await ProcessRunner.run(ProcessRunner.pushcast, usage, in: folder.path)
             #expect(outcome.status == 2, "\(usage): \(outcome.status) \(outcome.standardError)")
             #expect(!outcome.standardError.isEmpty)
         }
-        #expect(try ProcessRunner.pushcast("validate", "--help").status == 0)
+        #expect(try await ProcessRunner.pushcast("validate", "--help").status == 0)
     }
 
     /// Hostile manifests: refused, within bounded time and memory, by the real process.
-    @Test func hostileManifestsNeitherHangNorBloat() throws {
+    @Test func hostileManifestsNeitherHangNorBloat() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -120,9 +120,9 @@ struct ValidateCommandTests {
             ("comments.cdf", Array(("<?XML?><CHANNEL>" + String(repeating: "<!-- -- <![CDATA[ &&", count: almostMiB / 21)).utf8), "ok"),
             ("items.cdf", Array(("<CHANNEL>" + (0..<9_000).map { "<ITEM HREF=\"http://a.example/\($0)\"><TITLE>Item \($0)</TITLE></ITEM>" }.joined() + "</CHANNEL>").utf8), "ok"),
         ]
-        let baseline = try hostileRun(folder, "baseline.cdf", Array("<CHANNEL/>".utf8))
+        let baseline = try await hostileRun(folder, "baseline.cdf", Array("<CHANNEL/>".utf8))
         for (name, bytes, expected) in files {
-            let outcome = try hostileRun(folder, name, bytes)
+            let outcome = try await hostileRun(folder, name, bytes)
             #expect(!outcome.timedOut, "\(name) did not finish")
             if expected == "ok" {
                 #expect(outcome.status == 0 || outcome.status == 1, "\(name): \(outcome.standardError)")
@@ -135,8 +135,8 @@ struct ValidateCommandTests {
         }
     }
 
-    private func hostileRun(_ folder: URL, _ name: String, _ bytes: [UInt8]) throws -> ProcessOutcome {
+    private func hostileRun(_ folder: URL, _ name: String, _ bytes: [UInt8]) async throws -> ProcessOutcome {
         try Data(bytes).write(to: folder.appendingPathComponent(name))
-        return try ProcessRunner.run(ProcessRunner.pushcast, ["validate", name], in: folder.path, timeout: 20)
+        return try await ProcessRunner.run(ProcessRunner.pushcast, ["validate", name], in: folder.path, timeout: 20)
     }
 }

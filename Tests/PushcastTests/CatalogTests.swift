@@ -47,6 +47,9 @@ struct CatalogTests {
         #expect(await catalog.entry("news")?.channel?.title == "From the file")
         let said = recorder.lines.withLock { $0 }.filter { $0.contains("could not be read") && $0.contains("channel=news") }
         #expect(said.count == 2, "\(recorder.lines.withLock { $0 })")
+        // The reason in words; the decoder's own text only in the debug line after it.
+        #expect(said.allSatisfy { $0.contains("reason=stored data is not in the form this version of Pushcast reads") })
+        #expect(said.allSatisfy { !$0.contains("DecodingError") && !$0.contains("typeMismatch") })
         // And the store holds the manifest as this version writes it.
         #expect(try await store.channel("news")?.decodedManifest()?.title == "From the file")
     }

@@ -58,9 +58,9 @@ public actor Catalog {
         do {
             return try decode(record)
         } catch {
-            logger.warning(
-                "what the database remembers of a channel could not be read; its manifest is read again from its file",
-                metadata: ["channel": "\(record.id)", "file": "\(record.file)", "reason": "\(error)"])
+            logger.failure(
+                "what the database remembers of a channel could not be read; its manifest is read again from its file", error,
+                level: .warning, metadata: ["channel": "\(record.id)", "file": "\(record.file)"])
             return nil
         }
     }

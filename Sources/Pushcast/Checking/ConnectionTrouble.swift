@@ -7,6 +7,11 @@ import NIOPosix
 /// engine's fetches and the client commands alike (never an error type, errno or dump).
 public enum ConnectionTrouble {
     public static func describe(_ error: any Error) -> String {
+        recognise(error) ?? "the request failed"
+    }
+
+    /// The words for a network error, or nil when `error` is not one.
+    static func recognise(_ error: any Error) -> String? {
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout: return "it did not accept a connection in time"
@@ -22,7 +27,7 @@ public enum ConnectionTrouble {
             if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
                 return "its host name cannot be resolved"
             }
-            if let first = error.connectionErrors.first { return describe(first.error) }
+            if let first = error.connectionErrors.first { return recognise(first.error) }
         }
         if let error = error as? IOError {
             switch error.errnoCode {
@@ -35,6 +40,6 @@ public enum ConnectionTrouble {
         }
         if error is SocketAddressError { return "its host name cannot be resolved" }
         if error is ChannelError { return "the connection failed" }
-        return "the request failed"
+        return nil
     }
 }

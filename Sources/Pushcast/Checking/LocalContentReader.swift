@@ -31,9 +31,9 @@ struct LocalContentReader: Sendable {
                 if size <= limits.storedBytes { kept.append(chunk) }
             }
         } catch {
-            logger.warning(
-                "a content file could not be read to its end; it is read again on the next change or check",
-                metadata: ["file": "\(relativePath)", "reason": "\(error)"])
+            logger.failure(
+                "a content file could not be read to its end; it is read again on the next change or check", error,
+                level: .warning, metadata: ["file": "\(relativePath)"])
             return nil
         }
         return ObservedContent(

@@ -32,7 +32,7 @@ struct ChannelChecker: Sendable {
             }
         } catch {
             Counter(label: "pushcast_checks_total", dimensions: [("channel", id), ("result", "failed")]).increment()
-            logger.error("check failed", metadata: ["channel": "\(id)", "error": "\(error)"])
+            logger.failure("check failed; the channel is checked again in a minute", error, metadata: ["channel": "\(id)"])
             return Date().addingTimeInterval(60)
         }
         let now = Date()

@@ -75,9 +75,9 @@ public final class CursorBook: Sendable {
             }
             // The first failure, then one in a hundred while the store keeps failing.
             if failures % 100 == 1 {
-                logger.error(
-                    "subscriber cursors could not be written; they are kept and written again shortly",
-                    metadata: ["cursors": "\(batch.count)", "failedBatches": "\(failures)", "reason": "\(error)"])
+                logger.failure(
+                    "subscriber cursors could not be written; they are kept and written again shortly", error,
+                    metadata: ["cursors": "\(batch.count)", "failedBatches": "\(failures)"])
             }
         }
     }

@@ -86,7 +86,7 @@ final class StreamRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 pipeline.removeHandler(context: context, promise: nil)
             }
         } catch {
-            streams.logger.error("a stream's connection could not be set up", metadata: ["reason": "\(error)"])
+            streams.logger.failure("a stream's connection could not be set up", error)
             if case .serve = decision { streams.hub.releaseStream() }
             return channel.close(promise: nil)
         }

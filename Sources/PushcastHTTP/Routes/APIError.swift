@@ -64,7 +64,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let code = status == .notFound ? "not-found" : status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")
             throw APIError(status, code, status == .notFound ? "no such path: \(request.uri.path)" : status.reasonPhrase)
         } catch {
-            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            context.logger.failure("request failed", error, metadata: ["path": "\(request.uri.path)"])
             throw APIError(.internalServerError, "internal", "the server could not answer; see its log")
         }
     }

@@ -42,7 +42,7 @@ struct FeedRoutes: Sendable {
         } catch let error as APIError {
             throw error
         } catch {
-            context.logger.error("a feed could not be read", metadata: ["channel": "\(id)", "reason": "\(error)"])
+            context.logger.failure("a feed could not be read", error, metadata: ["channel": "\(id)"])
             throw APIError(.serviceUnavailable, "store-unreachable", "the feed cannot be read now; retry shortly")
         }
         let meter = stats[.rss]

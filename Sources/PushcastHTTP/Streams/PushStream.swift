@@ -85,7 +85,7 @@ final class PushStream {
     /// Writing to the connection failed; it is closing.
     func connectionFailed(_ error: any Error) {
         guard !ended else { return }
-        streams.logger.info("a stream's connection failed", metadata: metadata(["reason": "\(error)"]))
+        streams.logger.failure("a stream's connection failed", error, level: .info, metadata: metadata([:]))
         end()
     }
 

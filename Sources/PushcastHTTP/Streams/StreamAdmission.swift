@@ -41,8 +41,7 @@ struct StreamAdmission: Sendable {
         } catch let error as APIError {
             return .refuse(error)
         } catch {
-            logger.error(
-                "a stream could not be opened", metadata: ["path": "\(head.path ?? "")", "reason": "\(error)"])
+            logger.failure("a stream could not be opened", error, metadata: ["path": "\(head.path ?? "")"])
             return .refuse(APIError(.internalServerError, "internal", "the server could not answer; see its log"))
         }
         if head.method == .head { return .head(spec.headers) }

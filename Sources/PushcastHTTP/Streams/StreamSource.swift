@@ -38,7 +38,7 @@ struct StreamSource: Sendable {
             case .cursors: return .failed("cursors are written by the stream's cursor book")
             }
         } catch {
-            return .failed("\(error)")
+            return .failed(FailureReason.words(error))
         }
     }
 
