@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// service: it runs until graceful shutdown, then stops watching, ends the streams, writes
 /// the last cursors and lets the checks in flight finish.
 public final class Engine: Service, Sendable {
-    public let store: Store
+    public let store: any Store
     public let catalog: Catalog
     public let directory: ChannelsDirectory
     public let configuration: EngineConfiguration
@@ -27,7 +27,7 @@ public final class Engine: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         directory = try ChannelsDirectory(path: configuration.channelsPath)
-        store = try Store(path: configuration.databasePath)
+        store = try SQLiteStore(path: configuration.databasePath)
         catalog = Catalog(
             directory: directory, displayFolder: configuration.channelsPath, store: store,
             limits: configuration.parseLimits, logger: logger)

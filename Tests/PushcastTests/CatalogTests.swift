@@ -33,7 +33,7 @@ struct CatalogTests {
         try FileManager.default.createDirectory(at: channels, withIntermediateDirectories: true)
         try "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>From the file</TITLE></CHANNEL>"
             .write(to: channels.appendingPathComponent("news.cdf"), atomically: true, encoding: .utf8)
-        let store = try Store(path: folder.appendingPathComponent("db.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("db.sqlite").path)
         try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel(title: "Stored"))
         // Another version of Pushcast stored it differently.
         try await store.write { db in

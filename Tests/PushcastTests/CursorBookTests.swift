@@ -11,7 +11,7 @@ struct CursorBookTests {
     @Test func confirmationsAreWrittenTogetherForwardOnlyAndKeptWhenAWriteFails() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cursors-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try Store(path: folder.appendingPathComponent("db.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("db.sqlite").path)
         for subscriber in ["s1", "s2"] {
             try await store.createSubscriber(id: subscriber, name: subscriber, tokenHash: "h")
             _ = try await store.subscribe(subscriber, to: "a", initialItems: 0)

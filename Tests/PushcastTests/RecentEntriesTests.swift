@@ -26,7 +26,7 @@ struct RecentEntriesTests {
     @Test func aPageIsReadAndRenderedOnceForEveryReplay() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("log-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try Store(path: folder.appendingPathComponent("db.sqlite").path)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("db.sqlite").path)
         try await store.saveChannel(id: "a", file: "a.cdf", status: .ok, diagnostics: [], manifest: nil)
         let observations = (1...450).map { ItemObservation(item: Item(id: "i\($0)", href: "http://example.com/\($0)", local: false)) }
         _ = try await store.record(observations, channel: "a")

@@ -3,11 +3,16 @@ import Foundation
 import Pushcast
 import Testing
 
+/// The store's contract (`Store`), on SQLite.
 @Suite("The store")
 struct StoreTests {
-    func makeStore() throws -> (Store, URL) {
+    func makeSQLiteStore() throws -> (SQLiteStore, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
-        return (try Store(path: folder.appendingPathComponent("nested/db.sqlite").path), folder)
+        return (try SQLiteStore(path: folder.appendingPathComponent("nested/db.sqlite").path), folder)
+    }
+
+    func makeStore() throws -> (any Store, URL) {
+        try makeSQLiteStore()
     }
 
     func observation(_ id: String, lastmod: String) -> ItemObservation {
@@ -15,7 +20,7 @@ struct StoreTests {
     }
 
     @Test func walModeAndItsFolderAreCreated() async throws {
-        let (store, folder) = try makeStore()
+        let (store, folder) = try makeSQLiteStore()
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(try await store.journalMode() == "wal")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("nested/db.sqlite").path))

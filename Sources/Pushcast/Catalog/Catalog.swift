@@ -20,14 +20,14 @@ public actor Catalog {
     }
 
     private let directory: ChannelsDirectory
-    private let store: Store
+    private let store: any Store
     private let limits: ParseLimits
     private let logger: Logger
     /// How diagnostics name manifests: the channels folder as given, then the file name.
     private let displayFolder: String
     private var entries: [String: Entry] = [:]
 
-    public init(directory: ChannelsDirectory, displayFolder: String, store: Store, limits: ParseLimits, logger: Logger) {
+    public init(directory: ChannelsDirectory, displayFolder: String, store: any Store, limits: ParseLimits, logger: Logger) {
         self.directory = directory
         self.displayFolder = displayFolder
         self.store = store

@@ -33,4 +33,18 @@ public enum ChangeRule {
             etag: validators?.etag ?? known?.etag,
             lastModified: validators?.lastModified ?? known?.lastModified)
     }
+
+    /// The order in which one check's items are logged: by the publisher's LASTMOD, oldest
+    /// first, so that the newest item gets the highest seq (on a fresh channel, too); items
+    /// without LASTMOD come first, and ties keep the manifest's order.
+    public static func loggingOrder(_ observations: [ItemObservation]) -> [ItemObservation] {
+        observations.enumerated().sorted { a, b in
+            switch (a.element.item.lastmod, b.element.item.lastmod) {
+            case (nil, nil): a.offset < b.offset
+            case (nil, _): true
+            case (_, nil): false
+            case (let x?, let y?): x < y || (x == y && a.offset < b.offset)
+            }
+        }.map(\.element)
+    }
 }

@@ -11,11 +11,11 @@ public final class RenderedLog: Sendable {
         let through: Int64
     }
 
-    private let store: Store
+    private let store: any Store
     private let hub: Hub
     private let reading = Mutex<[PageKey: Task<[RenderedEntry], any Error>]>([:])
 
-    public init(store: Store, hub: Hub) {
+    public init(store: any Store, hub: Hub) {
         self.store = store
         self.hub = hub
     }

@@ -8,7 +8,7 @@ import Metrics
 /// failed per channel (swift-metrics, `/metrics`).
 struct ChannelChecker: Sendable {
     let catalog: Catalog
-    let store: Store
+    let store: any Store
     let checker: Checker
     let checkInterval: TimeInterval
     let logger: Logger

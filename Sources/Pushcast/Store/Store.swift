@@ -1,224 +1,82 @@
 import CDF
 import Foundation
-import GRDB
-import Metrics
 
 /// The only place that remembers (DESIGN.md step 5): channels, the item log, what is known
-/// of each item, subscribers and their cursors, in one SQLite database in WAL mode.
+/// of each item, subscribers and their cursors. One contract, kept by each implementation
+/// (`SQLiteStore` today) and checked by the same tests:
 ///
-/// New and updated items are appended to a channel's log in one transaction, each with the
-/// channel's next sequence number, before anyone is told: sequence numbers are 1, 2, 3 …,
-/// gap-free and never reused, even after pruning.
-public final class Store: Sendable {
-    private let pool: DatabasePool
-    public let path: String
-
-    /// Opens (creating it and its folder if needed) and migrates the database at `path`.
-    public init(path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        pool = try DatabasePool(path: path, configuration: configuration)
-        self.path = path
-        try StoreMigrations.migrator.migrate(pool)
-    }
-
+/// - `record` decides new/updated/unchanged (`ChangeRule`) and appends to a channel's log in
+///   one transaction, each entry with the channel's next sequence number, before anyone is
+///   told: sequence numbers are 1, 2, 3 …, gap-free and never reused, even after pruning;
+/// - pruning keeps the newest `keepItems` of a channel or the recent ones, whichever keeps
+///   more, and moves the channel's first kept sequence with its delete;
+/// - tokens are stored as hashes only; cursors only ever move forward.
+public protocol Store: Sendable {
     /// Whether the database answers.
-    public func isReachable() async -> Bool {
-        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
-    }
+    func isReachable() async -> Bool
 
-    /// Whether the database is in WAL mode.
-    public func journalMode() async throws -> String {
-        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
-    }
+    // Channels
+    func channels() async throws -> [ChannelRecord]
+    func channel(_ id: String) async throws -> ChannelRecord?
+    /// Writes a channel's status and diagnostics, and its manifest when given (a nil manifest
+    /// keeps the last good one).
+    func saveChannel(
+        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: Channel?, now: Date
+    ) async throws
+    /// Removes a channel that never logged an item; false, and nothing removed, when it has a log.
+    func forgetChannel(id: String) async throws -> Bool
 
-    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
-    }
-
-    /// A write transaction, its time recorded (`pushcast_store_write_seconds` in `/metrics`).
-    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        let started = ContinuousClock.now
-        defer { Self.writeTimer.record(duration: ContinuousClock.now - started) }
-        return try await pool.write(body)
-    }
-
-    private static let writeTimer = Metrics.Timer(label: "pushcast_store_write_seconds")
-
-    // MARK: - Channels
-
-    public func channels() async throws -> [ChannelRecord] {
-        try await pool.read { db in try ChannelRecord.order(Column("id")).fetchAll(db) }
-    }
-
-    public func channel(_ id: String) async throws -> ChannelRecord? {
-        try await pool.read { db in try ChannelRecord.fetchOne(db, key: id) }
-    }
-
-    /// Records a channel's status, diagnostics and (when given) its new last good manifest,
-    /// keeping its log position.
-    public func saveChannel(
-        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: Channel?,
-        now: Date = Date()
-    ) async throws {
-        let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
-        let manifestJSON = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try await write { db in
-            if var record = try ChannelRecord.fetchOne(db, key: id) {
-                record.file = file
-                record.status = status
-                record.diagnostics = diagnosticsJSON
-                if let manifestJSON { record.manifest = manifestJSON }
-                record.updatedAt = now.timeIntervalSince1970
-                try record.update(db)
-            } else {
-                try ChannelRecord(
-                    id: id, file: file, status: status, diagnostics: diagnosticsJSON, manifest: manifestJSON,
-                    lastSeq: 0, lastChange: nil, lastCheck: nil, updatedAt: now.timeIntervalSince1970
-                ).insert(db)
-            }
-        }
-    }
-
-    /// Removes a channel that never logged an item (its manifest never loaded, or its file
-    /// name was never a valid id); false, and nothing removed, when it has a log.
-    public func forgetChannel(id: String) async throws -> Bool {
-        try await write { db in
-            try ChannelRecord.filter(Column("id") == id && Column("lastSeq") == 0).deleteAll(db) > 0
-        }
-    }
-
-    // MARK: - The item log
-
-    /// Decides, for each observation in order, whether its item is new, updated or
-    /// unchanged (`ChangeRule`), and appends the new and updated ones to the channel's log
-    /// with the next sequence numbers, all in one transaction. Returns what was appended.
-    public func record(_ observations: [ItemObservation], channel: String, now: Date = Date()) async throws
-        -> [LogEntry]
-    {
-        try await write { db in
-            guard var record = try ChannelRecord.fetchOne(db, key: channel) else { return [] }
-            let known = try ItemState.filter(Column("channel") == channel).fetchAll(db)
-            var states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
-            var appended: [LogEntry] = []
-            let loggedAt = now.timeIntervalSince1970
-            for observation in Store.loggingOrder(observations) {
-                let previous = states[observation.item.id]
-                if previous == nil && observation.awaitingFile { continue }  // logged once its file is there
-                let event = ChangeRule.event(known: previous, observed: observation)
-                let state = ChangeRule.state(after: previous, observed: observation, channel: channel, event: event)
-                if state != previous {
-                    try state.save(db)
-                    states[state.itemID] = state
-                }
-                guard let event else { continue }
-                record.lastSeq += 1
-                let item = observation.item
-                let entry = LogEntry(
-                    channel: channel, seq: record.lastSeq, event: event, itemID: item.id, revision: state.revision,
-                    title: item.title, abstract: item.abstract, href: item.href, local: item.local,
-                    lastmod: item.lastmod?.description,
-                    section: String(decoding: try JSONEncoder().encode(item.section), as: UTF8.self),
-                    precache: item.precache, contentType: observation.content?.type,
-                    contentHash: observation.content?.hash ?? state.contentHash,
-                    contentSize: observation.content?.size, content: observation.content?.bytes, loggedAt: loggedAt)
-                try entry.insert(db)
-                appended.append(entry)
-            }
-            record.lastCheck = loggedAt
-            if !appended.isEmpty { record.lastChange = loggedAt }
-            try record.update(db)
-            return appended
-        }
-    }
-
-    /// The order in which one check's items are logged: by the publisher's LASTMOD, oldest
-    /// first, so that the newest item gets the highest seq (on a fresh channel, too); items
-    /// without LASTMOD come first, and ties keep the manifest's order.
-    static func loggingOrder(_ observations: [ItemObservation]) -> [ItemObservation] {
-        observations.enumerated().sorted { a, b in
-            switch (a.element.item.lastmod, b.element.item.lastmod) {
-            case (nil, nil): a.offset < b.offset
-            case (nil, _): true
-            case (_, nil): false
-            case (let x?, let y?): x < y || (x == y && a.offset < b.offset)
-            }
-        }.map(\.element)
-    }
-
+    // The item log
+    /// Logs what `observations` show new or updated, in `ChangeRule.loggingOrder`; returns the entries appended.
+    func record(_ observations: [ItemObservation], channel: String, now: Date) async throws -> [LogEntry]
     /// Entries after `seq`, oldest first.
-    public func entries(channel: String, after seq: Int64, limit: Int) async throws -> [LogEntry] {
-        try await pool.read { db in
-            try LogEntry.filter(Column("channel") == channel && Column("seq") > seq).order(Column("seq"))
-                .limit(limit).fetchAll(db)
-        }
-    }
-
-    /// The newest `limit` items, each as its newest entry (an item edited three times is
-    /// one headline, not three), newest first: what a feed, a page or a snapshot lists.
-    public func latestItems(channel: String, limit: Int) async throws -> [LogEntry] {
-        try await pool.read { db in
-            try LogEntry.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM itemLog WHERE channel = ? AND seq IN
-                      (SELECT MAX(seq) FROM itemLog WHERE channel = ? GROUP BY itemID)
-                    ORDER BY seq DESC LIMIT ?
-                    """, arguments: [channel, channel, limit])
-        }
-    }
-
-    public func entry(channel: String, seq: Int64) async throws -> LogEntry? {
-        try await pool.read { db in try LogEntry.fetchOne(db, key: ["channel": channel, "seq": seq]) }
-    }
-
+    func entries(channel: String, after seq: Int64, limit: Int) async throws -> [LogEntry]
+    /// The newest `limit` items, each as its newest entry, newest first.
+    func latestItems(channel: String, limit: Int) async throws -> [LogEntry]
+    func entry(channel: String, seq: Int64) async throws -> LogEntry?
     /// What is known of each item of a channel, by identity.
-    public func itemStates(channel: String) async throws -> [String: ItemState] {
-        try await pool.read { db in
-            let states = try ItemState.filter(Column("channel") == channel).fetchAll(db)
-            return Dictionary(states.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
-        }
+    func itemStates(channel: String) async throws -> [String: ItemState]
+    /// Subscribers per channel.
+    func subscriberCounts() async throws -> [String: Int]
+    /// Removes what retention lets go (SPEC §4); returns how many entries went.
+    func prune(keepItems: Int, keepSeconds: Double, now: Date) async throws -> Int
+    /// Each channel's first kept and last sequence numbers.
+    func logBounds(_ channels: [String]) async throws -> [String: LogBounds]
+
+    // Subscribers
+    func createSubscriber(id: String, name: String, tokenHash: String, now: Date) async throws
+    func subscriber(_ id: String) async throws -> SubscriberRecord?
+    func subscriptions(of subscriber: String) async throws -> [SubscriptionRecord]
+    /// Subscribes, with the channel's newest `initialItems` pending; `created` is false when it existed.
+    func subscribe(_ subscriber: String, to channel: String, initialItems: Int, now: Date) async throws
+        -> (SubscriptionRecord, created: Bool)
+    func unsubscribe(_ subscriber: String, from channel: String) async throws -> Bool
+    /// Moves each cursor forward to its value (never back), in one write.
+    func advanceCursors(_ cursors: [SubscriptionKey: Int64]) async throws
+}
+
+extension Store {
+    public func saveChannel(id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: Channel?)
+        async throws
+    {
+        try await saveChannel(id: id, file: file, status: status, diagnostics: diagnostics, manifest: manifest, now: Date())
     }
 
-    /// How many subscribers each channel has.
-    public func subscriberCounts() async throws -> [String: Int] {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT channel, COUNT(*) AS n FROM subscription GROUP BY channel")
-            return Dictionary(rows.map { ($0["channel"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
-        }
+    public func record(_ observations: [ItemObservation], channel: String) async throws -> [LogEntry] {
+        try await record(observations, channel: channel, now: Date())
     }
 
-    /// Deletes log entries that are both outside the newest `keepItems` of their channel and
-    /// older than `keepSeconds` (SPEC §4: at least the last N items or D days are kept).
-    /// Returns how many were deleted. Sequence numbers are never reused.
-    @discardableResult
-    public func prune(keepItems: Int, keepSeconds: Double, now: Date = Date()) async throws -> Int {
-        try await write { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM itemLog
-                    WHERE loggedAt < ?
-                      AND seq <= (SELECT lastSeq FROM channel WHERE channel.id = itemLog.channel) - ?
-                    """, arguments: [now.timeIntervalSince1970 - keepSeconds, keepItems])
-            return db.changesCount
-        }
+    public func prune(keepItems: Int, keepSeconds: Double) async throws -> Int {
+        try await prune(keepItems: keepItems, keepSeconds: keepSeconds, now: Date())
     }
 
-    /// The bounds of each channel's log, read at one moment (a channel never logged is
-    /// `first` nil, `last` 0).
-    public func logBounds(_ channels: [String]) async throws -> [String: LogBounds] {
-        try await pool.read { db in
-            var bounds: [String: LogBounds] = [:]
-            for channel in channels {
-                let last = try Int64.fetchOne(db, sql: "SELECT lastSeq FROM channel WHERE id = ?", arguments: [channel]) ?? 0
-                let first = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM itemLog WHERE channel = ?", arguments: [channel])
-                bounds[channel] = LogBounds(first: first, last: last)
-            }
-            return bounds
-        }
+    public func createSubscriber(id: String, name: String, tokenHash: String) async throws {
+        try await createSubscriber(id: id, name: name, tokenHash: tokenHash, now: Date())
+    }
+
+    public func subscribe(_ subscriber: String, to channel: String, initialItems: Int) async throws
+        -> (SubscriptionRecord, created: Bool)
+    {
+        try await subscribe(subscriber, to: channel, initialItems: initialItems, now: Date())
     }
 }

@@ -31,11 +31,11 @@ public final class CursorBook: Sendable {
     }
 
     public let interval: Duration
-    private let store: Store
+    private let store: any Store
     private let logger: Logger
     private let pending = Mutex(Pending())
 
-    public init(store: Store, logger: Logger, interval: Duration = .milliseconds(200)) {
+    public init(store: any Store, logger: Logger, interval: Duration = .milliseconds(200)) {
         self.store = store
         self.logger = logger
         self.interval = interval

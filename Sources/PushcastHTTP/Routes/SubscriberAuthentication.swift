@@ -5,7 +5,7 @@ import Pushcast
 /// missing token, or an unknown subscriber, is the same 401, which says nothing of whether
 /// the subscriber exists, and costs the same work either way.
 struct SubscriberAuthentication: Sendable {
-    let store: Store
+    let store: any Store
 
     static let denied = APIError(
         .unauthorized, "bad-token", "this needs the subscriber's token: 'Authorization: Bearer …'",

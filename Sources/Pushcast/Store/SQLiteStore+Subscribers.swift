@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 
 /// Subscribers, their subscriptions and delivery cursors (SPEC §4).
-extension Store {
-    public func createSubscriber(id: String, name: String, tokenHash: String, now: Date = Date()) async throws {
+extension SQLiteStore {
+    public func createSubscriber(id: String, name: String, tokenHash: String, now: Date) async throws {
         try await write { db in
             try SubscriberRecord(id: id, name: name, tokenHash: tokenHash, createdAt: now.timeIntervalSince1970).insert(db)
         }
@@ -21,7 +21,7 @@ extension Store {
 
     /// Subscribes; a new subscription starts `initialItems` before the channel's last seq,
     /// so the newest items are pending at once. Returns the subscription and whether it is new.
-    public func subscribe(_ subscriber: String, to channel: String, initialItems: Int, now: Date = Date()) async throws
+    public func subscribe(_ subscriber: String, to channel: String, initialItems: Int, now: Date) async throws
         -> (SubscriptionRecord, created: Bool)
     {
         try await write { db in

@@ -1,0 +1,205 @@
+import CDF
+import Foundation
+import GRDB
+import Metrics
+
+/// The `Store` in one SQLite database in WAL mode (GRDB), the default: `--db PATH`.
+public final class SQLiteStore: Store {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating it and its folder if needed) and migrates the database at `path`.
+    public init(path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        try StoreMigrations.migrator.migrate(pool)
+    }
+
+    /// Whether the database answers.
+    public func isReachable() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// Whether the database is in WAL mode.
+    public func journalMode() async throws -> String {
+        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    /// A write transaction, its time recorded (`pushcast_store_write_seconds` in `/metrics`).
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        defer { Self.writeTimer.record(duration: ContinuousClock.now - started) }
+        return try await pool.write(body)
+    }
+
+    private static let writeTimer = Metrics.Timer(label: "pushcast_store_write_seconds")
+
+    // MARK: - Channels
+
+    public func channels() async throws -> [ChannelRecord] {
+        try await pool.read { db in try ChannelRecord.order(Column("id")).fetchAll(db) }
+    }
+
+    public func channel(_ id: String) async throws -> ChannelRecord? {
+        try await pool.read { db in try ChannelRecord.fetchOne(db, key: id) }
+    }
+
+    /// Records a channel's status, diagnostics and (when given) its new last good manifest,
+    /// keeping its log position.
+    public func saveChannel(
+        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: Channel?,
+        now: Date
+    ) async throws {
+        let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
+        let manifestJSON = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try await write { db in
+            if var record = try ChannelRecord.fetchOne(db, key: id) {
+                record.file = file
+                record.status = status
+                record.diagnostics = diagnosticsJSON
+                if let manifestJSON { record.manifest = manifestJSON }
+                record.updatedAt = now.timeIntervalSince1970
+                try record.update(db)
+            } else {
+                try ChannelRecord(
+                    id: id, file: file, status: status, diagnostics: diagnosticsJSON, manifest: manifestJSON,
+                    lastSeq: 0, lastChange: nil, lastCheck: nil, updatedAt: now.timeIntervalSince1970
+                ).insert(db)
+            }
+        }
+    }
+
+    /// Removes a channel that never logged an item (its manifest never loaded, or its file
+    /// name was never a valid id); false, and nothing removed, when it has a log.
+    public func forgetChannel(id: String) async throws -> Bool {
+        try await write { db in
+            try ChannelRecord.filter(Column("id") == id && Column("lastSeq") == 0).deleteAll(db) > 0
+        }
+    }
+
+    // MARK: - The item log
+
+    /// Decides, for each observation in order, whether its item is new, updated or
+    /// unchanged (`ChangeRule`), and appends the new and updated ones to the channel's log
+    /// with the next sequence numbers, all in one transaction. Returns what was appended.
+    public func record(_ observations: [ItemObservation], channel: String, now: Date) async throws
+        -> [LogEntry]
+    {
+        try await write { db in
+            guard var record = try ChannelRecord.fetchOne(db, key: channel) else { return [] }
+            let known = try ItemState.filter(Column("channel") == channel).fetchAll(db)
+            var states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+            var appended: [LogEntry] = []
+            let loggedAt = now.timeIntervalSince1970
+            for observation in ChangeRule.loggingOrder(observations) {
+                let previous = states[observation.item.id]
+                if previous == nil && observation.awaitingFile { continue }  // logged once its file is there
+                let event = ChangeRule.event(known: previous, observed: observation)
+                let state = ChangeRule.state(after: previous, observed: observation, channel: channel, event: event)
+                if state != previous {
+                    try state.save(db)
+                    states[state.itemID] = state
+                }
+                guard let event else { continue }
+                record.lastSeq += 1
+                let item = observation.item
+                let entry = LogEntry(
+                    channel: channel, seq: record.lastSeq, event: event, itemID: item.id, revision: state.revision,
+                    title: item.title, abstract: item.abstract, href: item.href, local: item.local,
+                    lastmod: item.lastmod?.description,
+                    section: String(decoding: try JSONEncoder().encode(item.section), as: UTF8.self),
+                    precache: item.precache, contentType: observation.content?.type,
+                    contentHash: observation.content?.hash ?? state.contentHash,
+                    contentSize: observation.content?.size, content: observation.content?.bytes, loggedAt: loggedAt)
+                try entry.insert(db)
+                appended.append(entry)
+            }
+            record.lastCheck = loggedAt
+            if !appended.isEmpty { record.lastChange = loggedAt }
+            try record.update(db)
+            return appended
+        }
+    }
+
+    /// Entries after `seq`, oldest first.
+    public func entries(channel: String, after seq: Int64, limit: Int) async throws -> [LogEntry] {
+        try await pool.read { db in
+            try LogEntry.filter(Column("channel") == channel && Column("seq") > seq).order(Column("seq"))
+                .limit(limit).fetchAll(db)
+        }
+    }
+
+    /// The newest `limit` items, each as its newest entry (an item edited three times is
+    /// one headline, not three), newest first: what a feed, a page or a snapshot lists.
+    public func latestItems(channel: String, limit: Int) async throws -> [LogEntry] {
+        try await pool.read { db in
+            try LogEntry.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM itemLog WHERE channel = ? AND seq IN
+                      (SELECT MAX(seq) FROM itemLog WHERE channel = ? GROUP BY itemID)
+                    ORDER BY seq DESC LIMIT ?
+                    """, arguments: [channel, channel, limit])
+        }
+    }
+
+    public func entry(channel: String, seq: Int64) async throws -> LogEntry? {
+        try await pool.read { db in try LogEntry.fetchOne(db, key: ["channel": channel, "seq": seq]) }
+    }
+
+    /// What is known of each item of a channel, by identity.
+    public func itemStates(channel: String) async throws -> [String: ItemState] {
+        try await pool.read { db in
+            let states = try ItemState.filter(Column("channel") == channel).fetchAll(db)
+            return Dictionary(states.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// How many subscribers each channel has.
+    public func subscriberCounts() async throws -> [String: Int] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT channel, COUNT(*) AS n FROM subscription GROUP BY channel")
+            return Dictionary(rows.map { ($0["channel"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+        }
+    }
+
+    /// Deletes log entries that are both outside the newest `keepItems` of their channel and
+    /// older than `keepSeconds` (SPEC §4: at least the last N items or D days are kept).
+    /// Returns how many were deleted. Sequence numbers are never reused.
+    @discardableResult
+    public func prune(keepItems: Int, keepSeconds: Double, now: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM itemLog
+                    WHERE loggedAt < ?
+                      AND seq <= (SELECT lastSeq FROM channel WHERE channel.id = itemLog.channel) - ?
+                    """, arguments: [now.timeIntervalSince1970 - keepSeconds, keepItems])
+            return db.changesCount
+        }
+    }
+
+    /// The bounds of each channel's log, read at one moment (a channel never logged is
+    /// `first` nil, `last` 0).
+    public func logBounds(_ channels: [String]) async throws -> [String: LogBounds] {
+        try await pool.read { db in
+            var bounds: [String: LogBounds] = [:]
+            for channel in channels {
+                let last = try Int64.fetchOne(db, sql: "SELECT lastSeq FROM channel WHERE id = ?", arguments: [channel]) ?? 0
+                let first = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM itemLog WHERE channel = ?", arguments: [channel])
+                bounds[channel] = LogBounds(first: first, last: last)
+            }
+            return bounds
+        }
+    }
+}
