@@ -4,6 +4,7 @@ DEB_PACKAGES := libxml2-dev libsqlite3-dev sqlite3 pkg-config tmux
 BROWSER_PACKAGES := chromium chromium-driver firefox-esr fonts-dejavu-core
 BENCH_PACKAGES := nginx libnginx-mod-nchan gcc
 PROXY_PACKAGES := nginx openssl curl
+PG_PACKAGES := postgresql
 VENV := .venv
 CHANNELS ?= channels
 
@@ -46,10 +47,13 @@ run: release
 
 # The Swift suites, then the Python ones (feeds, browsers, nginx in front). Most Swift tests
 # run real servers and readers as processes: at most TEST_WIDTH run at once (Swift Testing's
-# width), so that a 2-core machine is not loaded past the tests' 10 s waits.
+# width), so that a 2-core machine is not loaded past the tests' 10 s waits. The Swift suites
+# run beside a throwaway PostgreSQL (Tests/support/with-postgres.sh): the store's contract
+# is checked on it as on SQLite.
 TEST_WIDTH ?= 2
 test: build
-	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build
+	$(call apt_install,$(PG_PACKAGES))
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) Tests/support/with-postgres.sh $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory test-feeds test-browser test-proxy
 
 # Every RSS feed and the OPML list read by feedparser, against the real server.
