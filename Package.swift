@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +40,7 @@ let package = Package(
                 "CDF", "CLibXML2",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -103,7 +105,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CDFTests", dependencies: ["CDF"], exclude: ["Corpus"]),
-        .testTarget(name: "PushcastTests", dependencies: ["Pushcast"]),
+        .testTarget(
+            name: "PushcastTests",
+            dependencies: ["Pushcast", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(name: "PushcastClientTests", dependencies: ["PushcastClient"]),
         .testTarget(
             name: "PushcastHTTPTests",

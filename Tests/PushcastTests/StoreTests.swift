@@ -1,18 +1,73 @@
 import CDF
 import Foundation
+import class PostgresNIO.PostgresClient
+import struct PostgresNIO.PostgresQuery
 import Pushcast
 import Testing
 
-/// The store's contract (`Store`), on SQLite.
+/// The store's contract (`Store`): every test runs on SQLite and on PostgreSQL. The
+/// PostgreSQL cases need `PUSHCAST_TEST_POSTGRES` (set by Tests/support/with-postgres.sh,
+/// which `make test` runs); each gets a fresh database of its own, so tests run side by side.
 @Suite("The store")
 struct StoreTests {
+    /// Which implementation a case runs on.
+    enum Kind: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
     func makeSQLiteStore() throws -> (SQLiteStore, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
         return (try SQLiteStore(path: folder.appendingPathComponent("nested/db.sqlite").path), folder)
     }
 
-    func makeStore() throws -> (any Store, URL) {
-        try makeSQLiteStore()
+    /// Runs `body` with one store of `kind`, on a fresh database.
+    func withStore(_ kind: Kind, _ body: (any Store) async throws -> Void) async throws {
+        try await withStores(kind, count: 1) { stores in try await body(stores[0]) }
+    }
+
+    /// Runs `body` with `count` stores of `kind` on one fresh database, as `count` nodes would
+    /// open it (each its own connections; the PostgreSQL ones migrate it at once).
+    func withStores(_ kind: Kind, count: Int, _ body: ([any Store]) async throws -> Void) async throws {
+        switch kind {
+        case .sqlite:
+            let (first, folder) = try makeSQLiteStore()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try await body([first] + (1..<count).map { _ in try SQLiteStore(path: first.path) })
+        case .postgres:
+            guard let url = ProcessInfo.processInfo.environment["PUSHCAST_TEST_POSTGRES"] else {
+                try Test.cancel(
+                    "PUSHCAST_TEST_POSTGRES is unset, so the PostgreSQL case is skipped: run `make test` to run it.")
+            }
+            var address = try PostgresAddress(url: url)
+            address.database = try await Self.createDatabase(at: address)
+            let stores = (0..<count).map { _ in PostgresStore(address: address) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for store in stores { group.addTask { await store.run() } }
+                defer { group.cancelAll() }
+                try await withThrowingTaskGroup(of: Void.self) { migrations in
+                    for store in stores { migrations.addTask { try await store.migrate() } }
+                    try await migrations.waitForAll()
+                }
+                try await body(stores)
+            }
+        }
+    }
+
+    /// Creates an empty database beside `address`'s, named for this case; the throwaway
+    /// cluster goes with all of them.
+    static func createDatabase(at address: PostgresAddress) async throws -> String {
+        let name = "store_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let client = PostgresClient(
+            configuration: .init(
+                host: address.host, port: address.port, username: address.user, password: address.password,
+                database: address.database, tls: .disable))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        }
+        return name
     }
 
     func observation(_ id: String, lastmod: String) -> ItemObservation {
@@ -27,88 +82,123 @@ struct StoreTests {
         #expect(await store.isReachable())
     }
 
-    @Test func aCheckLogsOldestFirstAndAnItemWaitsForItsFile() async throws {
-        let (store, folder) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
-        var waiting = observation("late", lastmod: "2026-01-02")
-        waiting.awaitingFile = true
-        let undated = ItemObservation(item: Item(id: "undated", href: "undated", local: true, title: "undated"))
-        let first = try await store.record(
-            [observation("now", lastmod: "2026-01-03"), undated, waiting, observation("old", lastmod: "2026-01-01")],
-            channel: "news")
-        #expect(first.map(\.itemID) == ["undated", "old", "now"])
-        // Its file came: logged once, as new.
-        waiting.awaitingFile = false
-        waiting.content = ObservedContent(hash: "h", type: "text/html", size: 1, bytes: Data("x".utf8))
-        let second = try await store.record([waiting], channel: "news")
-        #expect(second.map(\.seq) == [4] && second.map(\.event) == [.new])
-        // A known item whose file goes away is not taken for changed.
-        waiting.awaitingFile = true
-        waiting.content = nil
-        #expect(try await store.record([waiting], channel: "news").isEmpty)
+    @Test(arguments: Kind.allCases) func aCheckLogsOldestFirstAndAnItemWaitsForItsFile(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            var waiting = observation("late", lastmod: "2026-01-02")
+            waiting.awaitingFile = true
+            let undated = ItemObservation(item: Item(id: "undated", href: "undated", local: true, title: "undated"))
+            let first = try await store.record(
+                [observation("now", lastmod: "2026-01-03"), undated, waiting, observation("old", lastmod: "2026-01-01")],
+                channel: "news")
+            #expect(first.map(\.itemID) == ["undated", "old", "now"])
+            // Its file came: logged once, as new.
+            waiting.awaitingFile = false
+            waiting.content = ObservedContent(hash: "h", type: "text/html", size: 1, bytes: Data("x".utf8))
+            let second = try await store.record([waiting], channel: "news")
+            #expect(second.map(\.seq) == [4] && second.map(\.event) == [.new])
+            // A known item whose file goes away is not taken for changed.
+            waiting.awaitingFile = true
+            waiting.content = nil
+            #expect(try await store.record([waiting], channel: "news").isEmpty)
+        }
     }
 
-    @Test func sequencesAreGapFreeAndNeverReused() async throws {
-        let (store, folder) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
-        try await store.saveChannel(id: "other", file: "other.cdf", status: .ok, diagnostics: [], manifest: Channel())
-        let first = try await store.record(
-            [observation("a", lastmod: "2026-01-01"), observation("b", lastmod: "2026-01-01")], channel: "news")
-        #expect(first.map(\.seq) == [1, 2] && first.map(\.event) == [.new, .new])
-        // Unchanged: nothing. Another channel: its own numbers.
-        #expect(try await store.record([observation("a", lastmod: "2026-01-01")], channel: "news").isEmpty)
-        #expect(try await store.record([observation("a", lastmod: "2026-01-01")], channel: "other").map(\.seq) == [1])
-        let second = try await store.record(
-            [observation("a", lastmod: "2026-01-02"), observation("c", lastmod: "2026-01-02")], channel: "news")
-        #expect(second.map(\.seq) == [3, 4] && second.map(\.event) == [.updated, .new] && second.map(\.revision) == [2, 1])
-        #expect(try await store.entries(channel: "news", after: 1, limit: 10).map(\.seq) == [2, 3, 4])
-        #expect(try await store.latestItems(channel: "news", limit: 2).map(\.seq) == [4, 3])
-        // Each item once, as its newest entry: a's first entry (1) is behind its update (3).
-        #expect(try await store.latestItems(channel: "news", limit: 10).map(\.seq) == [4, 3, 2])
+    @Test(arguments: Kind.allCases) func sequencesAreGapFreeAndNeverReused(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            try await store.saveChannel(id: "other", file: "other.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            let first = try await store.record(
+                [observation("a", lastmod: "2026-01-01"), observation("b", lastmod: "2026-01-01")], channel: "news")
+            #expect(first.map(\.seq) == [1, 2] && first.map(\.event) == [.new, .new])
+            // Unchanged: nothing. Another channel: its own numbers.
+            #expect(try await store.record([observation("a", lastmod: "2026-01-01")], channel: "news").isEmpty)
+            #expect(try await store.record([observation("a", lastmod: "2026-01-01")], channel: "other").map(\.seq) == [1])
+            let second = try await store.record(
+                [observation("a", lastmod: "2026-01-02"), observation("c", lastmod: "2026-01-02")], channel: "news")
+            #expect(second.map(\.seq) == [3, 4] && second.map(\.event) == [.updated, .new] && second.map(\.revision) == [2, 1])
+            #expect(try await store.entries(channel: "news", after: 1, limit: 10).map(\.seq) == [2, 3, 4])
+            #expect(try await store.latestItems(channel: "news", limit: 2).map(\.seq) == [4, 3])
+            // Each item once, as its newest entry: a's first entry (1) is behind its update (3).
+            #expect(try await store.latestItems(channel: "news", limit: 10).map(\.seq) == [4, 3, 2])
 
-        // Pruning keeps the newest N (here 1) or the recent ones; numbers are never reused,
-        // and a pruned item is still known, so it does not come back as new.
-        let later = Date().addingTimeInterval(40 * 86_400)
-        #expect(try await store.prune(keepItems: 1, keepSeconds: 30 * 86_400, now: later) == 3)
-        #expect(try await store.logBounds(["news", "none"]) == ["news": LogBounds(first: 4, last: 4), "none": LogBounds(first: nil, last: 0)])
-        #expect(try await store.record([observation("a", lastmod: "2026-01-02")], channel: "news").isEmpty)
-        #expect(try await store.record([observation("d", lastmod: "2026-01-01")], channel: "news").map(\.seq) == [5])
-        #expect(try await store.channel("news")?.lastSeq == 5)
+            // Pruning keeps the newest N (here 1) or the recent ones; numbers are never reused,
+            // and a pruned item is still known, so it does not come back as new.
+            let later = Date().addingTimeInterval(40 * 86_400)
+            #expect(try await store.prune(keepItems: 1, keepSeconds: 30 * 86_400, now: later) == 3)
+            #expect(try await store.logBounds(["news", "none"]) == ["news": LogBounds(first: 4, last: 4), "none": LogBounds(first: nil, last: 0)])
+            #expect(try await store.record([observation("a", lastmod: "2026-01-02")], channel: "news").isEmpty)
+            #expect(try await store.record([observation("d", lastmod: "2026-01-01")], channel: "news").map(\.seq) == [5])
+            #expect(try await store.channel("news")?.lastSeq == 5)
+        }
     }
 
-    @Test func pruningKeepsRecentEntriesWhateverTheirNumber() async throws {
-        let (store, folder) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
-        _ = try await store.record((0..<5).map { observation("i\($0)", lastmod: "2026-01-01") }, channel: "news")
-        #expect(try await store.prune(keepItems: 1, keepSeconds: 30 * 86_400) == 0)
-        #expect(try await store.entries(channel: "news", after: 0, limit: 10).count == 5)
+    @Test(arguments: Kind.allCases) func pruningKeepsRecentEntriesWhateverTheirNumber(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            _ = try await store.record((0..<5).map { observation("i\($0)", lastmod: "2026-01-01") }, channel: "news")
+            #expect(try await store.prune(keepItems: 1, keepSeconds: 30 * 86_400) == 0)
+            #expect(try await store.entries(channel: "news", after: 0, limit: 10).count == 5)
+        }
     }
 
-    @Test func lastGoodManifestSurvivesARejection() async throws {
-        let (store, folder) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel(title: "Good"))
-        let problem = Diagnostic(.error, .notWellFormed, "broken", file: "news.cdf", line: 3, column: 4)
-        try await store.saveChannel(id: "news", file: "news.cdf", status: .error, diagnostics: [problem], manifest: nil)
-        let record = try #require(try await store.channel("news"))
-        #expect(try record.status == .error && record.decodedDiagnostics() == [problem])
-        #expect(try record.decodedManifest()?.title == "Good")
+    @Test(arguments: Kind.allCases) func lastGoodManifestSurvivesARejection(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel(title: "Good"))
+            let problem = Diagnostic(.error, .notWellFormed, "broken", file: "news.cdf", line: 3, column: 4)
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .error, diagnostics: [problem], manifest: nil)
+            let record = try #require(try await store.channel("news"))
+            #expect(try record.status == .error && record.decodedDiagnostics() == [problem])
+            #expect(try record.decodedManifest()?.title == "Good")
+        }
     }
 
-    @Test func cursorsMoveForwardOnlyAllInOneWrite() async throws {
-        let (store, folder) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await store.createSubscriber(id: "s1", name: "one", tokenHash: "h")
-        try await store.createSubscriber(id: "s2", name: "two", tokenHash: "h")
-        for subscriber in ["s1", "s2"] { _ = try await store.subscribe(subscriber, to: "news", initialItems: 0) }
-        let s1 = SubscriptionKey(subscriber: "s1", channel: "news")
-        let s2 = SubscriptionKey(subscriber: "s2", channel: "news")
-        try await store.advanceCursors([s1: 5, s2: 3, SubscriptionKey(subscriber: "gone", channel: "news"): 9])
-        try await store.advanceCursors([s1: 4])
-        #expect(try await store.subscriptions(of: "s1").map(\.cursor) == [5])
-        #expect(try await store.subscriptions(of: "s2").map(\.cursor) == [3])
+    @Test(arguments: Kind.allCases) func cursorsMoveForwardOnlyAllInOneWrite(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            try await store.createSubscriber(id: "s1", name: "one", tokenHash: "h")
+            try await store.createSubscriber(id: "s2", name: "two", tokenHash: "h")
+            for subscriber in ["s1", "s2"] { _ = try await store.subscribe(subscriber, to: "news", initialItems: 0) }
+            let s1 = SubscriptionKey(subscriber: "s1", channel: "news")
+            let s2 = SubscriptionKey(subscriber: "s2", channel: "news")
+            try await store.advanceCursors([s1: 5, s2: 3, SubscriptionKey(subscriber: "gone", channel: "news"): 9])
+            try await store.advanceCursors([s1: 4])
+            #expect(try await store.subscriptions(of: "s1").map(\.cursor) == [5])
+            #expect(try await store.subscriptions(of: "s2").map(\.cursor) == [3])
+        }
+    }
+
+    @Test(arguments: Kind.allCases) func subscriptionsStartBeforeTheNewestItemsAndKeepOnlyTheTokensHash(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            _ = try await store.record((0..<5).map { observation("i\($0)", lastmod: "2026-01-01") }, channel: "news")
+            #expect(try await store.forgetChannel(id: "news") == false)
+            try await store.createSubscriber(id: "s1", name: "one", tokenHash: "9f86d0")
+            #expect(try await store.subscriber("s1")?.tokenHash == "9f86d0")
+            let (subscription, created) = try await store.subscribe("s1", to: "news", initialItems: 2)
+            #expect(created && subscription.cursor == 3)
+            try await store.advanceCursors([SubscriptionKey(subscriber: "s1", channel: "news"): 4])
+            let (again, createdAgain) = try await store.subscribe("s1", to: "news", initialItems: 2)
+            #expect(!createdAgain && again.cursor == 4)
+            #expect(try await store.subscriberCounts() == ["news": 1])
+            #expect(try await store.unsubscribe("s1", from: "news"))
+            #expect(try await store.unsubscribe("s1", from: "news") == false)
+            #expect(try await store.subscriptions(of: "s1").isEmpty)
+        }
+    }
+
+    /// Two nodes see the same file change at once: it is logged once, and the numbers stay gap-free.
+    @Test(arguments: Kind.allCases) func twoNodesRecordingTheSameChangeLogItOnce(_ kind: Kind) async throws {
+        try await withStores(kind, count: 2) { stores in
+            try await stores[0].saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            for round in 1...20 {
+                let seen = [observation("a", lastmod: "2026-01-\(String(format: "%02d", round))")]
+                async let first = stores[0].record(seen, channel: "news")
+                async let second = stores[1].record(seen, channel: "news")
+                let logged = try await first + second
+                #expect(logged.map(\.seq) == [Int64(round)], "round \(round)")
+            }
+            #expect(try await stores[1].entries(channel: "news", after: 0, limit: 100).map(\.seq) == Array(1...20))
+            #expect(try await stores[0].itemStates(channel: "news")["a"]?.revision == 20)
+        }
     }
 }

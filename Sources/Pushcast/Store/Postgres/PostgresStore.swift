@@ -1,0 +1,75 @@
+import CDF
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The `Store` in a PostgreSQL database (`--db postgres://…`), shared by several nodes:
+/// every rule of `Store` holds with several writers, because each write takes the rows it
+/// decides on (the channel's row `FOR UPDATE` before the change rule) in its transaction.
+/// Its `run()` must be running for any query to be answered.
+public final class PostgresStore: Store {
+    let client: PostgresClient
+    let logger: Logger
+    public let address: PostgresAddress
+
+    /// A store on the database at `address`; nothing connects until `run()` runs.
+    public init(address: PostgresAddress, logger: Logger = Logger(label: "pushcast.postgres")) {
+        self.address = address
+        self.logger = logger
+        var configuration = address.configuration
+        configuration.options.maximumConnections = 10
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Keeps the store's connections until the task running it is cancelled (or the service
+    /// group shuts down gracefully).
+    public func run() async {
+        await client.run()
+    }
+
+    /// Brings the schema up to date (`PostgresMigrations`); needs `run()` running.
+    public func migrate() async throws {
+        try await PostgresMigrations.migrate(client, logger: logger)
+    }
+
+    /// Whether the database answers.
+    public func isReachable() async -> Bool {
+        (try? await client.query("SELECT 1", logger: logger).decode(Int.self).first { _ in true }) == 1
+    }
+
+    // MARK: - Channels
+
+    public func channels() async throws -> [ChannelRecord] {
+        try await PostgresRecords.channels(
+            client.query("SELECT \(unescaped: PostgresRecords.channelColumns) FROM channel ORDER BY id", logger: logger))
+    }
+
+    public func channel(_ id: String) async throws -> ChannelRecord? {
+        try await PostgresRecords.channels(
+            client.query("SELECT \(unescaped: PostgresRecords.channelColumns) FROM channel WHERE id = \(id)", logger: logger)
+        ).first
+    }
+
+    /// Records a channel's status, diagnostics and (when given) its new last good manifest,
+    /// keeping its log position.
+    public func saveChannel(
+        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: CDF.Channel?, now: Date
+    ) async throws {
+        let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
+        let manifestJSON = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try await client.query(
+            """
+            INSERT INTO channel (id, file, status, diagnostics, manifest, "updatedAt")
+            VALUES (\(id), \(file), \(status.rawValue), \(diagnosticsJSON), \(manifestJSON), \(now.timeIntervalSince1970))
+            ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file, status = EXCLUDED.status,
+              diagnostics = EXCLUDED.diagnostics, manifest = COALESCE(EXCLUDED.manifest, channel.manifest),
+              "updatedAt" = EXCLUDED."updatedAt"
+            """, logger: logger)
+    }
+
+    /// Removes a channel that never logged an item; false, and nothing removed, when it has a log.
+    public func forgetChannel(id: String) async throws -> Bool {
+        try await client.query(#"DELETE FROM channel WHERE id = \#(id) AND "lastSeq" = 0 RETURNING id"#, logger: logger)
+            .decode(String.self).first { _ in true } != nil
+    }
+}
