@@ -84,6 +84,18 @@ struct StoreTests {
         ItemObservation(item: Item(id: id, href: id, local: true, title: id, lastmod: Timestamp(lastmod: lastmod)))
     }
 
+    /// Nothing listens where it points: it says so at once rather than waiting for a connection.
+    @Test func aPostgresStoreWhoseDatabaseIsDownIsUnreachable() async throws {
+        let store = PostgresStore(address: try PostgresAddress(url: "postgres://postgres@127.0.0.1:1/pushcast"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.run() }
+            defer { group.cancelAll() }
+            let started = ContinuousClock.now
+            #expect(await store.isReachable() == false)
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
     @Test func walModeAndItsFolderAreCreated() async throws {
         let (store, folder) = try makeSQLiteStore()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -18,7 +18,8 @@ public final class PostgresStore: Store {
         self.logger = logger
         var configuration = address.configuration
         configuration.options.maximumConnections = 10
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The client's own log (each failed connection, in its words) stays out of the server's.
+        client = PostgresClient(configuration: configuration)
     }
 
     /// Keeps the store's connections until the task running it is cancelled (or the service
@@ -32,10 +33,25 @@ public final class PostgresStore: Store {
         try await PostgresMigrations.migrate(client, logger: logger)
     }
 
-    /// Whether the database answers.
+    /// Whether the database answers within `reachableWithin`: while it is down, a query
+    /// waits for a connection (the client keeps retrying), so the question has a deadline.
     public func isReachable() async -> Bool {
-        (try? await client.query("SELECT 1", logger: logger).decode(Int.self).first { _ in true }) == 1
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { [client, logger] in
+                (try? await client.query("SELECT 1", logger: logger).decode(Int.self).first { _ in true }) == 1
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.reachableWithin)
+                return false
+            }
+            let answer = await group.next() ?? false
+            group.cancelAll()
+            return answer
+        }
     }
+
+    /// How long `isReachable` waits for the database's answer.
+    static let reachableWithin = Duration.seconds(2)
 
     // MARK: - Channels
 
