@@ -84,6 +84,18 @@ struct StoreTests {
         ItemObservation(item: Item(id: id, href: id, local: true, title: id, lastmod: Timestamp(lastmod: lastmod)))
     }
 
+    @Test func aPostgresURLItCannotUseIsRefusedInWords() throws {
+        let address = try PostgresAddress(url: "postgresql://ann:p%40ss@db.example:6543/feeds")
+        #expect(address.host == "db.example" && address.port == 6543 && address.database == "feeds")
+        #expect(address.user == "ann" && address.password == "p@ss")
+        #expect(try PostgresAddress(url: "postgres://db.example/pushcast").port == 5432)
+        for url in ["postgres:///pushcast", "mysql://db.example/pushcast", "postgres://db.example/"] {
+            #expect(throws: PostgresAddress.Invalid.self) { try PostgresAddress(url: url) }
+        }
+        let refusal = #expect(throws: PostgresAddress.Invalid.self) { try PostgresAddress(url: "postgres://db.example") }
+        #expect(refusal?.description == "postgres://db.example names no database; end it with the database's name, as in postgres://user@db.example/pushcast.")
+    }
+
     /// Nothing listens where it points: it says so at once rather than waiting for a connection.
     @Test func aPostgresStoreWhoseDatabaseIsDownIsUnreachable() async throws {
         let store = PostgresStore(address: try PostgresAddress(url: "postgres://postgres@127.0.0.1:1/pushcast"))
