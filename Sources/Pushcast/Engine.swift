@@ -18,6 +18,8 @@ public final class Engine: Service, Sendable {
     public let log: RenderedLog
     /// Subscribers' cursors as their streams confirm them, written in batches.
     public let cursors: CursorBook
+    /// The PostgreSQL store's connections, run for the life of the engine; nil on SQLite.
+    private let postgres: PostgresStore?
     private let fetcher: RemoteFetcher
     private let scheduler: Scheduler
     private let logger: Logger
@@ -27,7 +29,12 @@ public final class Engine: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         directory = try ChannelsDirectory(path: configuration.channelsPath)
-        store = try SQLiteStore(path: configuration.databasePath)
+        if PostgresAddress.isPostgresURL(configuration.databasePath) {
+            let postgres = PostgresStore(address: try PostgresAddress(url: configuration.databasePath))
+            (store, self.postgres) = (postgres, postgres)
+        } else {
+            (store, postgres) = (try SQLiteStore(path: configuration.databasePath), nil)
+        }
         catalog = Catalog(
             directory: directory, displayFolder: configuration.channelsPath, store: store,
             limits: configuration.parseLimits, logger: logger)
@@ -49,8 +56,10 @@ public final class Engine: Service, Sendable {
         return true
     }
 
-    /// Returns once the engine watches the channels folder and has read every manifest.
-    public func waitUntilReady() async {
+    /// Returns true once the engine watches the channels folder and has read every
+    /// manifest; false if it stopped before that.
+    @discardableResult
+    public func waitUntilReady() async -> Bool {
         await readiness.wait()
     }
 
@@ -60,11 +69,55 @@ public final class Engine: Service, Sendable {
     }
 
     public func run() async throws {
+        do {
+            try await runWithStore()
+        } catch {
+            await readiness.settle(ready: false)
+            await fetcher.shutdown()
+            throw error
+        }
+        // Whoever still waits for "ready" (the server, to say it serves) hears it never came.
+        await readiness.settle(ready: false)
+        await fetcher.shutdown()
+    }
+
+    private func runWithStore() async throws {
+        guard let postgres else { return try await runEngine() }
+        // The client's connections serve every query (none is answered before it runs), and
+        // stay until the engine has written its last cursors.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await postgres.run() }
+            guard await waitUntilReachable(postgres) else { return group.cancelAll() }
+            try await postgres.migrate()
+            try await runEngine()
+            group.cancelAll()
+        }
+    }
+
+    /// Waits until the PostgreSQL store answers, saying so while it does not; false when
+    /// the server is asked to stop first.
+    private func waitUntilReachable(_ postgres: PostgresStore) async -> Bool {
+        let database = "\(postgres.address.host):\(postgres.address.port)/\(postgres.address.database)"
+        var attempts = 0
+        while await !postgres.isReachable() {
+            if Task.isShuttingDownGracefully || Task.isCancelled { return false }
+            if attempts % 15 == 0 {
+                logger.warning(
+                    "PostgreSQL does not answer; the server starts once it does (check --db, and that the database runs)",
+                    metadata: ["database": "\(database)"])
+            }
+            attempts += 1
+        }
+        if attempts > 0 { logger.info("PostgreSQL answers", metadata: ["database": "\(database)"]) }
+        return true
+    }
+
+    private func runEngine() async throws {
         let watcher = try DirectoryWatcher(root: directory.root, debounce: configuration.debounce)
         for id in try await catalog.start().sorted() { await scheduler.request(id) }
         logger.info("watching", metadata: ["channels": "\(directory.root)"])
         await prune()
-        await readiness.set()
+        await readiness.settle(ready: true)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await batch in watcher.changes { await self.handle(batch) }
@@ -80,7 +133,6 @@ public final class Engine: Service, Sendable {
         }
         await cursors.flush()
         await scheduler.stop()
-        await fetcher.shutdown()
         logger.info("engine stopped")
     }
 

@@ -5,6 +5,7 @@ import Foundation
 public struct EngineConfiguration: Sendable {
     /// The channels folder, as given (diagnostics name manifests relative to it).
     public var channelsPath: String
+    /// The SQLite file, or a `postgres://` URL for a PostgreSQL store (`--db`).
     public var databasePath: String
     /// How often a channel without a SCHEDULE is checked, in seconds.
     public var checkInterval: TimeInterval

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import PostgresNIO
 
 /// Why something failed, in words an operator acts on, for log lines: the database's, the
 /// network's or a file's reason, never an error type or a library's text. The error itself
@@ -17,6 +18,16 @@ public enum FailureReason {
             return "stored data is not in the form this version of Pushcast reads"
         case let error as ChannelsDirectoryError:
             return error.description
+        case let error as PostgresTransactionError:
+            return words(error.beginError ?? error.closureError ?? error.commitError ?? error.rollbackError ?? error)
+        case let error as PSQLError:
+            if error.code == .server, let message = error.serverInfo?[.message] {
+                return "PostgreSQL answered: \(message)"
+            }
+            if let underlying = error.underlying, let words = ConnectionTrouble.recognise(underlying) {
+                return "PostgreSQL cannot be reached (\(words))"
+            }
+            return "PostgreSQL cannot be reached or closed the connection (check --db, and that the database runs)"
         default:
             return ConnectionTrouble.recognise(error)
                 ?? "an unexpected failure (--log-level debug shows its details)"

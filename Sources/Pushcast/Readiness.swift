@@ -1,17 +1,21 @@
-/// Once set, stays set; anyone may wait for it. The engine sets it when it watches the
-/// channels folder and has read every manifest, so that "ready" means ready.
+/// Once settled, stays settled; anyone may wait for it. The engine says `ready` when it
+/// watches the channels folder and has read every manifest, so that "ready" means ready,
+/// or `stopped` when it ends before that (asked to stop while its database did not answer).
 actor Readiness {
-    private var isReady = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var outcome: Bool?
+    private var waiters: [CheckedContinuation<Bool, Never>] = []
 
-    func set() {
-        isReady = true
-        for waiter in waiters { waiter.resume() }
+    /// Ready (true) or stopped before it was (false); the first call decides.
+    func settle(ready: Bool) {
+        guard outcome == nil else { return }
+        outcome = ready
+        for waiter in waiters { waiter.resume(returning: ready) }
         waiters = []
     }
 
-    func wait() async {
-        if isReady { return }
-        await withCheckedContinuation { waiters.append($0) }
+    /// True once ready; false if it stopped first.
+    func wait() async -> Bool {
+        if let outcome { return outcome }
+        return await withCheckedContinuation { waiters.append($0) }
     }
 }

@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The folder of channel manifests and their content.")
     var channels = EnvironmentDefault.string("PUSHCAST_CHANNELS", "channels")
 
-    @Option(help: "The SQLite database (created with its folder).")
+    @Option(help: "The SQLite database (created with its folder), or a postgres://user@host:port/database URL.")
     var db = EnvironmentDefault.string("PUSHCAST_DB", ".pushcast/pushcast.sqlite")
 
     @Option(help: "The address to listen on.")
@@ -156,6 +156,8 @@ struct Serve: AsyncParsableCommand {
                 logger: logger)
         } catch let error as ChannelsDirectoryError {
             throw ServeFailure.exit("\(error): point --channels (or PUSHCAST_CHANNELS) at the folder of channel manifests.")
+        } catch let error as PostgresAddress.Invalid {
+            throw ServeFailure.exit("\(error.description) (--db or PUSHCAST_DB)")
         } catch {
             throw ServeFailure.exit(
                 "the database \(db) cannot be opened or created (\(StoreFailure.reason(error))): check --db (or PUSHCAST_DB) and that this user may write there.")
@@ -175,6 +177,8 @@ struct Serve: AsyncParsableCommand {
             try await application.runService()
         } catch let error as IOError {
             throw ServeFailure.exit(ListenCheck.explain(error, host: host, port: port))
+        } catch {
+            throw ServeFailure.exit("the server stopped: \(FailureReason.words(error)).")
         }
     }
 }

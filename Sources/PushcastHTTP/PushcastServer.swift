@@ -111,8 +111,10 @@ public enum PushcastServer {
             onServerRunning: { channel in
                 links.bound(host: configuration.host, port: channel.localAddress?.port ?? configuration.port)
                 engine.hub.setPublicURL(links.value)
-                await engine.waitUntilReady()
-                onReady(links.value)
+                // Not awaited here: the server's graceful shutdown waits for this closure, and the
+                // engine hears of shutdown only after the server (a database that never answers
+                // would hold both). The task ends when the engine is ready or stops.
+                Task { if await engine.waitUntilReady() { onReady(links.value) } }
             },
             logger: logger)
     }
