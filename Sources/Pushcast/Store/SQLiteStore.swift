@@ -89,40 +89,23 @@ public final class SQLiteStore: Store {
 
     // MARK: - The item log
 
-    /// Decides, for each observation in order, whether its item is new, updated or
-    /// unchanged (`ChangeRule`), and appends the new and updated ones to the channel's log
-    /// with the next sequence numbers, all in one transaction. Returns what was appended.
+    /// Applies the check's `ChangePlan` and numbers its entries with the channel's next
+    /// sequence numbers, all in one transaction. Returns what was appended.
     public func record(_ observations: [ItemObservation], channel: String, now: Date) async throws
         -> [LogEntry]
     {
         try await write { db in
             guard var record = try ChannelRecord.fetchOne(db, key: channel) else { return [] }
             let known = try ItemState.filter(Column("channel") == channel).fetchAll(db)
-            var states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
-            var appended: [LogEntry] = []
+            let states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
             let loggedAt = now.timeIntervalSince1970
-            for observation in ChangeRule.loggingOrder(observations) {
-                let previous = states[observation.item.id]
-                if previous == nil && observation.awaitingFile { continue }  // logged once its file is there
-                let event = ChangeRule.event(known: previous, observed: observation)
-                let state = ChangeRule.state(after: previous, observed: observation, channel: channel, event: event)
-                if state != previous {
-                    try state.save(db)
-                    states[state.itemID] = state
-                }
-                guard let event else { continue }
+            let plan = try ChangePlan(observations, known: states, channel: channel, loggedAt: loggedAt)
+            for state in plan.states { try state.save(db) }
+            var appended = plan.entries
+            for index in appended.indices {
                 record.lastSeq += 1
-                let item = observation.item
-                let entry = LogEntry(
-                    channel: channel, seq: record.lastSeq, event: event, itemID: item.id, revision: state.revision,
-                    title: item.title, abstract: item.abstract, href: item.href, local: item.local,
-                    lastmod: item.lastmod?.description,
-                    section: String(decoding: try JSONEncoder().encode(item.section), as: UTF8.self),
-                    precache: item.precache, contentType: observation.content?.type,
-                    contentHash: observation.content?.hash ?? state.contentHash,
-                    contentSize: observation.content?.size, content: observation.content?.bytes, loggedAt: loggedAt)
-                try entry.insert(db)
-                appended.append(entry)
+                appended[index].seq = record.lastSeq
+                try appended[index].insert(db)
             }
             record.lastCheck = loggedAt
             if !appended.isEmpty { record.lastChange = loggedAt }

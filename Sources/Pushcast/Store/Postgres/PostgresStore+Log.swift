@@ -6,9 +6,8 @@ import PostgresNIO
 /// reading to the append, so two nodes recording the same change take turns and the second
 /// sees it as unchanged; sequence numbers come from that row, in the same transaction.
 extension PostgresStore {
-    /// Decides, for each observation in `ChangeRule.loggingOrder`, whether its item is new,
-    /// updated or unchanged, and appends the new and updated ones with the channel's next
-    /// sequence numbers, all in one transaction. Returns what was appended.
+    /// Applies the check's `ChangePlan` under the channel's row lock and numbers its entries
+    /// with the channel's next sequence numbers, all in one transaction. Returns what was appended.
     public func record(_ observations: [ItemObservation], channel: String, now: Date) async throws -> [LogEntry] {
         let loggedAt = now.timeIntervalSince1970
         return try await client.withTransaction(logger: logger) { connection in
@@ -17,32 +16,13 @@ extension PostgresStore {
                 "SELECT id FROM channel WHERE id = \(channel) FOR UPDATE", logger: logger
             ).decode(String.self).first { _ in true }
             guard locked != nil else { return [] }
-            var states = try await PostgresRecords.states(
+            let states = try await PostgresRecords.states(
                 connection.query(
                     "SELECT \(unescaped: PostgresRecords.stateColumns) FROM \"itemState\" WHERE channel = \(channel)",
                     logger: logger))
-            var appended: [LogEntry] = []
-            for observation in ChangeRule.loggingOrder(observations) {
-                let previous = states[observation.item.id]
-                if previous == nil && observation.awaitingFile { continue }  // logged once its file is there
-                let event = ChangeRule.event(known: previous, observed: observation)
-                let state = ChangeRule.state(after: previous, observed: observation, channel: channel, event: event)
-                if state != previous {
-                    try await save(state, on: connection)
-                    states[state.itemID] = state
-                }
-                guard let event else { continue }
-                let item = observation.item
-                appended.append(
-                    LogEntry(
-                        channel: channel, seq: 0, event: event, itemID: item.id, revision: state.revision,
-                        title: item.title, abstract: item.abstract, href: item.href, local: item.local,
-                        lastmod: item.lastmod?.description,
-                        section: String(decoding: try JSONEncoder().encode(item.section), as: UTF8.self),
-                        precache: item.precache, contentType: observation.content?.type,
-                        contentHash: observation.content?.hash ?? state.contentHash,
-                        contentSize: observation.content?.size, content: observation.content?.bytes, loggedAt: loggedAt))
-            }
+            let plan = try ChangePlan(observations, known: states, channel: channel, loggedAt: loggedAt)
+            for state in plan.states { try await save(state, on: connection) }
+            var appended = plan.entries
             // One update takes the batch's numbers: the last one is returned.
             let lastSeq = try await connection.query(
                 """
