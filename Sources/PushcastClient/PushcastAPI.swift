@@ -63,6 +63,11 @@ public struct PushcastAPI: Sendable {
         return String(decoding: pretty, as: UTF8.self)
     }
 
+    /// Whether the server answers `/healthz` (a node of a cluster may be down).
+    public func answers() async -> Bool {
+        (try? await send("GET", "/healthz"))?.0 == 200
+    }
+
     /// A new subscriber; `token` is for a server that registers readers by token.
     public func register(name: String, token: String? = nil) async throws -> IdentityFile.Identity {
         let (_, data) = try await send("POST", "/subscribers", token: token, body: try JSONEncoder().encode(["name": name]))

@@ -4,19 +4,21 @@ import Foundation
 /// reconnection by itself (jittered exponential backoff) and resumption without losing or
 /// repeating an item: the server resumes after the stored cursors (or `since`), and
 /// `(channel, seq)` already shown are dropped. With `once`, the server sends what is there
-/// and ends the stream; the session ends with it.
+/// and ends the stream; the session ends with it. Given several nodes of one cluster, it
+/// moves to the next when one is down, and waits only once every one has failed.
 public struct ReadSession: Sendable {
     public enum Source: Sendable {
         case subscriber(IdentityFile.Identity)
         case channels([String], since: Int64?)
     }
 
-    let api: PushcastAPI
+    let apis: [PushcastAPI]
     let source: Source
     let once: Bool
 
-    public init(api: PushcastAPI, source: Source, once: Bool) {
-        self.api = api
+    public init(apis: [PushcastAPI], source: Source, once: Bool) {
+        precondition(!apis.isEmpty, "a read session needs a server")
+        self.apis = apis
         self.source = source
         self.once = once
     }
@@ -50,8 +52,10 @@ public struct ReadSession: Sendable {
         if let channel, let since { seen[channel] = since }
         var failures = 0
         var lost = false
+        var current = 0
         let which = channel.map { " (\($0))" } ?? ""
         while !Task.isCancelled {
+            let api = apis[current % apis.count]
             var query: [String] = []
             if once { query.append("once=1") }
             if let channel, let last = seen[channel] { query.append("since=\(last)") }
@@ -86,14 +90,21 @@ public struct ReadSession: Sendable {
                 lost = true
             } catch let error as ClientError {
                 if case .server(let code, _, _) = error, code == 401 || code == 404 { throw error }
-                if once { throw error }
                 failures += 1
-                if failures == 1 {
+                lost = true
+                current += 1
+                if failures < apis.count {
+                    // Another node of the cluster, at once.
+                    status("\(error.brief)\(which); trying \(apis[current % apis.count].server)")
+                    continue
+                }
+                if once { throw error }
+                if failures == apis.count {
                     status("\(error.brief)\(which); reconnecting in \(Self.ceiling(failures: 1).formatted()) s, and on until it is back")
                 }
-                lost = true
             }
-            try await Task.sleep(for: .milliseconds(Int64(Self.backoff(failures: max(failures, 1)) * 1000)))
+            let rounds = max(1, failures / apis.count)
+            try await Task.sleep(for: .milliseconds(Int64(Self.backoff(failures: rounds) * 1000)))
         }
     }
 

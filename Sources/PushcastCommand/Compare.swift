@@ -56,8 +56,14 @@ struct Compare: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let api: PushcastAPI
+        do {
+            api = try await client.api()
+        } catch {
+            throw ClientFailure.exit(error)
+        }
         let comparison = ComparisonRun(
-            api: client.api, channel: id, duration: duration, pollInterval: pollInterval, pollers: pollers,
+            api: api, channel: id, duration: duration, pollInterval: pollInterval, pollers: pollers,
             demoFolder: publishDemo ? URL(fileURLWithPath: channels) : nil)
         if !json {
             print("Comparing for \(Int(duration)) s …")

@@ -15,7 +15,7 @@ struct OpenItem: AsyncParsableCommand {
     func run() async throws {
         let entry: PushcastAPI.LoggedEntry
         do {
-            entry = try await options.api.item(channel, seq: seq)
+            entry = try await options.api().item(channel, seq: seq)
         } catch ClientError.server(404, _, _) {
             throw ClientFailure.exit(ClientError.noSuchItem(channel: channel, seq: seq))
         } catch {

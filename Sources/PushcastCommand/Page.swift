@@ -11,7 +11,7 @@ struct Page: AsyncParsableCommand {
     func run() async throws {
         do {
             let identity = try await options.identity(register: false)
-            print("\(options.api.server)/subscribers/\(identity.id)/live?token=\(identity.token)")
+            print("\(try await options.api().server)/subscribers/\(identity.id)/live?token=\(identity.token)")
             Read.say("the address holds this reader's token: open it in your browser, and share it with nobody")
         } catch {
             throw ClientFailure.exit(error)

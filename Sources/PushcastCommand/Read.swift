@@ -36,7 +36,7 @@ struct Read: AsyncParsableCommand {
             let source: ReadSession.Source =
                 channels.isEmpty
                 ? .subscriber(try await options.identity(register: false)) : .channels(channels, since: since)
-            try await ReadSession(api: options.api, source: source, once: once).run(
+            try await ReadSession(apis: options.apis, source: source, once: once).run(
                 show: { part in
                     // Written straight to the descriptor: a reader piped into another program sees each item at once.
                     if part.event == "item" {

@@ -11,10 +11,10 @@ struct Channels: AsyncParsableCommand {
     func run() async throws {
         do {
             if json {
-                print(try await options.api.json("/channels", key: "channels"))
+                print(try await options.api().json("/channels", key: "channels"))
                 return
             }
-            let channels = try await options.api.channels()
+            let channels = try await options.api().channels()
             print(ChannelTable.render(channels, colour: TerminalStyle.forStandardOutput().colour, width: TerminalStyle.columns()))
         } catch {
             throw ClientFailure.exit(error)
@@ -40,7 +40,7 @@ struct Subscribe: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let api = options.api
+            let api = try await options.api()
             let all = try await api.channels()
             let live = all.filter { $0.status != "retired" }.map(\.id)
             for channel in channels where !live.contains(channel) {
@@ -69,7 +69,7 @@ struct Unsubscribe: AsyncParsableCommand {
         do {
             let identity = try await options.identity(register: false)
             for channel in channels {
-                try await options.api.unsubscribe(channel, as: identity)
+                try await options.api().unsubscribe(channel, as: identity)
                 print("unsubscribed from \(channel)")
             }
         } catch {
@@ -88,10 +88,10 @@ struct Subscriptions: AsyncParsableCommand {
         do {
             let identity = try await options.identity(register: false)
             if json {
-                print(try await options.api.json("/subscribers/\(identity.id)/subscriptions", key: "subscriptions", token: identity.token))
+                print(try await options.api().json("/subscribers/\(identity.id)/subscriptions", key: "subscriptions", token: identity.token))
                 return
             }
-            print(SubscriptionTable.render(try await options.api.subscriptions(of: identity)))
+            print(SubscriptionTable.render(try await options.api().subscriptions(of: identity)))
         } catch {
             throw ClientFailure.exit(error)
         }

@@ -31,7 +31,7 @@ struct Ticker: AsyncParsableCommand {
         let shared = Shared()
         let session: ReadSession
         do {
-            let api = options.api
+            let api = try await options.api()
             let source: ReadSession.Source
             let names: [String]
             if channels.isEmpty {
@@ -47,7 +47,7 @@ struct Ticker: AsyncParsableCommand {
             for entry in newest.sorted(by: { ($0.seq, $0.channel) < ($1.seq, $1.channel) }) {
                 shared.add(channel: entry.channel, seq: entry.seq, title: entry.title ?? entry.href)
             }
-            session = ReadSession(api: api, source: source, once: false)
+            session = ReadSession(apis: options.apis, source: source, once: false)
         } catch {
             throw ClientFailure.exit(error)
         }

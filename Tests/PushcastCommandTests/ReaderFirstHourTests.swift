@@ -151,4 +151,22 @@ struct ReaderFirstHourTests {
         #expect(lines.filter { $0.contains("reconnected") }.count == 1, "\(lines)")
         #expect(lines.allSatisfy { Self.plain(String($0)) }, "\(lines)")
     }
+
+    @Test func severalServersAreTriedInTurnWhenOneIsDown() async throws {
+        let server = try await StreamEndToEndTests.newsServer()
+        let config = ReaderCommandTests.configFolder()
+        let down = "http://127.0.0.1:\(ServerProcess.freePort())"
+        let listed = try await Self.run(["channels", "--server", down, "--server", server.baseURL], server: "", config: config)
+        #expect(listed.status == 0 && listed.standardOutput.contains("news"), "\(listed.standardError)")
+        // Comma-separated in PUSHCAST_SERVER, as for a cluster; the identity is the cluster's.
+        let cluster = "\(down),\(server.baseURL)"
+        let subscribed = try await Self.run(["subscribe", "news"], server: cluster, config: config)
+        #expect(subscribed.status == 0, "\(subscribed.standardError)")
+        let read = try await Self.run(["read", "--once"], server: cluster, config: config)
+        #expect(read.status == 0 && read.standardOutput.contains("news #1  A"), "\(read.standardError)")
+        #expect(read.standardError.contains("cannot reach the Pushcast server at \(down): nothing is listening there; trying \(server.baseURL)"))
+        #expect(Self.plain(read.standardError))
+        let none = try await Self.run(["channels"], server: "\(down),\(down)/", config: config)
+        #expect(none.status == 1 && none.standardError.contains("none of them answers"))
+    }
 }
