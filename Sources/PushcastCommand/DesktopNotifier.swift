@@ -2,7 +2,8 @@ import Foundation
 import PushcastClient
 
 /// `pushcast read --notify`: one desktop notification per item through `notify-send`
-/// (libnotify), found on `PATH`. A notification that fails is skipped: the item is printed all the same.
+/// (libnotify), found on `PATH`. When `notify-send` cannot be started the reader says so
+/// (once) and prints the items all the same.
 struct DesktopNotifier: Sendable {
     let executable: String
 
@@ -13,13 +14,13 @@ struct DesktopNotifier: Sendable {
         return nil
     }
 
-    func notify(_ part: MultipartParser.Part) {
+    func notify(_ part: MultipartParser.Part) throws {
         let headline = ItemFormatter.headline(part)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--app-name=Pushcast", headline.channel, headline.title]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try? process.run()
+        try process.run()
     }
 }

@@ -37,7 +37,14 @@ public struct ChannelStarter: Sendable {
             throw PublishingError(
                 "There is no folder \(folder). Create it (mkdir -p \(folder)), or name the channels folder with --channels.")
         }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        } catch {
+            // Without the list, whether the id is taken is unknown: nothing is written.
+            throw PublishingError(
+                "The files in \(folder) cannot be listed, so whether '\(id)' is taken is unknown and nothing was written. Check that this user may read the folder.")
+        }
         if let taken = names.sorted().first(where: { name in
             ChannelID.manifestExtensions.contains((name as NSString).pathExtension.lowercased())
                 && ChannelID.stem(ofFile: name).lowercased() == id
