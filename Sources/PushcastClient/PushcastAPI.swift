@@ -57,7 +57,7 @@ public struct PushcastAPI: Sendable {
     public func json(_ path: String, key: String, token: String? = nil) async throws -> String {
         let (_, data) = try await send("GET", path, token: token)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let list = object[key] else {
-            throw ClientError.unexpected("an answer that is not Pushcast's JSON (is --server a Pushcast server?)")
+            throw Self.notPushcast
         }
         let pretty = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: pretty, as: UTF8.self)
@@ -203,12 +203,15 @@ public struct PushcastAPI: Sendable {
         return (status, data)
     }
 
+    /// An answer that is not the JSON a Pushcast server sends.
+    static let notPushcast = ClientError.unexpected("an answer that is not Pushcast's JSON (is --server a Pushcast server?)")
+
     /// The server's JSON, or an error that says the answer was not Pushcast's.
     private static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw ClientError.unexpected("an answer that is not Pushcast's JSON (is --server a Pushcast server?)")
+            throw Self.notPushcast
         }
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Pushcast
 import PushcastClient
 
 /// What every client command shares: which server, and this reader's identity file.
@@ -60,19 +59,5 @@ struct ClientOptions: ParsableArguments {
         let identity = try await api().register(name: name, token: registrationToken)
         try identities.save(identity, for: identityKey)
         return identity
-    }
-}
-
-/// Client and publisher errors go to stderr as a sentence with a hint, and exit with status 1.
-enum ClientFailure {
-    static func exit(_ error: any Error) -> ExitCode {
-        let text =
-            switch error {
-            case let error as ClientError: error.description
-            case let error as PublishingError: error.description
-            default: "something unexpected went wrong; try again, and report it if it lasts."
-            }
-        try? FileHandle.standardError.write(contentsOf: Data("pushcast: \(text)\n".utf8))
-        return ExitCode(1)
     }
 }

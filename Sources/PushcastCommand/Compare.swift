@@ -60,7 +60,7 @@ struct Compare: AsyncParsableCommand {
         do {
             api = try await client.api()
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
         let comparison = ComparisonRun(
             api: api, channel: id, duration: duration, pollInterval: pollInterval, pollers: pollers,
@@ -78,7 +78,7 @@ struct Compare: AsyncParsableCommand {
                 print(report.table)
             }
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
     }
 }

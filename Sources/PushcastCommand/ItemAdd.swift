@@ -62,7 +62,7 @@ struct ItemAdd: ParsableCommand {
             added = try ItemPublisher(manifestPath: manifest, limits: limits).add(
                 ItemRequest(title: title, abstract: abstract, id: id, source: source, lastmod: when))
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
         if let copied = added.copiedTo, let file { print("copied \(file) to \(copied)") }
         print("added \"\(title)\" to \(manifest): item \(added.item.id), LASTMOD \(when.lastmodText)")

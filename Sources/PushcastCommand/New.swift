@@ -30,10 +30,10 @@ struct New: ParsableCommand {
         let abstract = self.abstract ?? "\(title), pushed to subscribers as it changes."
         for (option, value) in [("--title", title), ("--abstract", abstract)] {
             if value.allSatisfy(\.isWhitespace) {
-                throw ClientFailure.exit(PublishingError("\(option) is empty; give one readers will see."))
+                throw StandardError.fail(PublishingError("\(option) is empty; give one readers will see."))
             }
             if XMLEscaping.firstForbiddenScalar(in: value) != nil {
-                throw ClientFailure.exit(PublishingError("\(option) holds a control character, which a manifest cannot hold; remove it."))
+                throw StandardError.fail(PublishingError("\(option) holds a control character, which a manifest cannot hold; remove it."))
             }
         }
         var folder = channels
@@ -43,7 +43,7 @@ struct New: ParsableCommand {
             written = try ChannelStarter(folder: folder).create(
                 StarterChannel(id: name, title: title, abstract: abstract, lastmod: Timestamp(Date())))
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
         let server = EnvironmentDefault.string("PUSHCAST_SERVER", "http://127.0.0.1:8080")
         print(

@@ -17,13 +17,13 @@ struct OpenItem: AsyncParsableCommand {
         do {
             entry = try await options.api().item(channel, seq: seq)
         } catch ClientError.server(404, _, _) {
-            throw ClientFailure.exit(ClientError.noSuchItem(channel: channel, seq: seq))
+            throw StandardError.fail(ClientError.noSuchItem(channel: channel, seq: seq))
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
         guard let browser = Self.browser() else {
             print(entry.href)
-            Read.say("no browser found: set $BROWSER, or install xdg-utils; the link is above")
+            StandardError.say("no browser found: set $BROWSER, or install xdg-utils; the link is above")
             return
         }
         let process = Process()
@@ -35,7 +35,7 @@ struct OpenItem: AsyncParsableCommand {
             try process.run()
         } catch {
             print(entry.href)
-            Read.say("the browser could not be started; the link is above")
+            StandardError.say("the browser could not be started; the link is above")
             return
         }
         print("opening \(entry.href)")

@@ -12,9 +12,9 @@ struct Page: AsyncParsableCommand {
         do {
             let identity = try await options.identity(register: false)
             print("\(try await options.api().server)/subscribers/\(identity.id)/live?token=\(identity.token)")
-            Read.say("the address holds this reader's token: open it in your browser, and share it with nobody")
+            StandardError.say("the address holds this reader's token: open it in your browser, and share it with nobody")
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
     }
 }

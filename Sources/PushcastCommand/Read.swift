@@ -30,7 +30,7 @@ struct Read: AsyncParsableCommand {
         let (json, shown) = (self.json, Shown())
         let notifier = notify ? DesktopNotifier.find() : nil
         if notify && notifier == nil {
-            Self.say("notify-send is not installed (Debian: apt install libnotify-bin); items are printed only")
+            StandardError.say("notify-send is not installed (Debian: apt install libnotify-bin); items are printed only")
         }
         do {
             let source: ReadSession.Source =
@@ -42,24 +42,32 @@ struct Read: AsyncParsableCommand {
                     if part.event == "item" {
                         shown.count.withLock { $0 += 1 }
                         Self.emit(json ? ItemFormatter.jsonLine(part) : formatter.item(part) + "\n")
-                        notifier?.notify(part)
+                        do {
+                            try notifier?.notify(part)
+                        } catch {
+                            if shown.notifyFailed.withLock({ failed in defer { failed = true }; return !failed }) {
+                                StandardError.say("notify-send could not be started; items are printed only")
+                            }
+                        }
                     } else if let notice = formatter.notice(part) {
                         Self.emit(json ? ItemFormatter.jsonLine(part) : notice)
                     }
                 },
-                status: { Self.say($0) })
+                status: { StandardError.say($0) })
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
         if once && shown.count.withLock({ $0 }) == 0 {
             // Scripts reading --json get an empty standard output; people get a line.
-            if json { Self.say("nothing new") } else { Self.emit("nothing new") }
+            if json { StandardError.say("nothing new") } else { Self.emit("nothing new") }
         }
     }
 
-    /// How many items were shown, counted by the reading tasks.
+    /// How many items were shown, counted by the reading tasks, and whether a notification
+    /// already failed (said once).
     final class Shown: Sendable {
         let count = Mutex(0)
+        let notifyFailed = Mutex(false)
     }
 
     /// Writes to standard output at once; when whoever reads it has gone (`read | head`),
@@ -72,8 +80,4 @@ struct Read: AsyncParsableCommand {
         }
     }
 
-    /// Connection news and notes, on standard error.
-    static func say(_ text: String) {
-        try? FileHandle.standardError.write(contentsOf: Data("pushcast: \(text)\n".utf8))
-    }
 }

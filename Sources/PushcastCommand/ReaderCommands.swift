@@ -17,7 +17,7 @@ struct Channels: AsyncParsableCommand {
             let channels = try await options.api().channels()
             print(ChannelTable.render(channels, colour: TerminalStyle.forStandardOutput().colour, width: TerminalStyle.columns()))
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
     }
 }
@@ -53,7 +53,7 @@ struct Subscribe: AsyncParsableCommand {
                 print(created ? "subscribed to \(channel)" : "already subscribed to \(channel)")
             }
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
     }
 }
@@ -73,7 +73,7 @@ struct Unsubscribe: AsyncParsableCommand {
                 print("unsubscribed from \(channel)")
             }
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
     }
 }
@@ -93,7 +93,7 @@ struct Subscriptions: AsyncParsableCommand {
             }
             print(SubscriptionTable.render(try await options.api().subscriptions(of: identity)))
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
     }
 }

@@ -138,7 +138,7 @@ struct Serve: AsyncParsableCommand {
         do {
             try await ListenCheck.check(host: host, port: port)
         } catch {
-            throw ServeFailure.exit("\(error)")
+            throw StandardError.fail(saying: "\(error)")
         }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
@@ -155,11 +155,11 @@ struct Serve: AsyncParsableCommand {
                         inlineContentBytes: inlineContent)),
                 logger: logger)
         } catch let error as ChannelsDirectoryError {
-            throw ServeFailure.exit("\(error): point --channels (or PUSHCAST_CHANNELS) at the folder of channel manifests.")
+            throw StandardError.fail(saying: "\(error): point --channels (or PUSHCAST_CHANNELS) at the folder of channel manifests.")
         } catch let error as PostgresAddress.Invalid {
-            throw ServeFailure.exit("\(error.description) (--db or PUSHCAST_DB)")
+            throw StandardError.fail(saying: "\(error.description) (--db or PUSHCAST_DB)")
         } catch {
-            throw ServeFailure.exit(
+            throw StandardError.fail(saying: 
                 "the database \(db) cannot be opened or created (\(StoreFailure.reason(error))): check --db (or PUSHCAST_DB) and that this user may write there.")
         }
         let channels = self.channels
@@ -176,17 +176,9 @@ struct Serve: AsyncParsableCommand {
         do {
             try await application.runService()
         } catch let error as IOError {
-            throw ServeFailure.exit(ListenCheck.explain(error, host: host, port: port))
+            throw StandardError.fail(saying: ListenCheck.explain(error, host: host, port: port))
         } catch {
-            throw ServeFailure.exit("the server stopped: \(FailureReason.words(error)).")
+            throw StandardError.fail(saying: "the server stopped: \(FailureReason.words(error)).")
         }
-    }
-}
-
-/// A reason `pushcast serve` cannot start, said on stderr as a sentence; exit status 1.
-enum ServeFailure {
-    static func exit(_ sentence: String) -> ExitCode {
-        try? FileHandle.standardError.write(contentsOf: Data("pushcast: \(sentence)\n".utf8))
-        return ExitCode(1)
     }
 }

@@ -49,7 +49,7 @@ struct Ticker: AsyncParsableCommand {
             }
             session = ReadSession(apis: options.apis, source: source, once: false)
         } catch {
-            throw ClientFailure.exit(error)
+            throw StandardError.fail(error)
         }
         _ = pushcast_terminal_silence_input(STDIN_FILENO)
         Self.onInterrupt {

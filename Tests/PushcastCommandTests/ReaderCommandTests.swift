@@ -8,11 +8,14 @@ import Testing
 /// The terminal reader's commands against a running server (SPEC §5).
 @Suite("pushcast subscribe and read")
 struct ReaderCommandTests {
-    /// Runs a client command with its own config folder and server.
-    static func run(_ arguments: [String], server: String, config: URL) async throws -> ProcessOutcome {
+    /// Runs a client command with its own config folder and server (and `environment` added).
+    static func run(_ arguments: [String], server: String, config: URL, environment: [String: String] = [:]) async throws
+        -> ProcessOutcome
+    {
         try await ProcessRunner.run(
             ProcessRunner.pushcast, arguments,
-            environment: ["PUSHCAST_SERVER": server, "XDG_CONFIG_HOME": config.path, "NO_COLOR": "1"], timeout: 60)
+            environment: ["PUSHCAST_SERVER": server, "XDG_CONFIG_HOME": config.path, "NO_COLOR": "1"].merging(environment) { $1 },
+            timeout: 60)
     }
 
     static func configFolder() -> URL {

@@ -10,13 +10,6 @@ import Testing
 /// `open`, `page`, `--notify`, `--version`, and connection news said once.
 @Suite("A terminal reader's first hour")
 struct ReaderFirstHourTests {
-    static func run(_ arguments: [String], server: String, config: URL, environment: [String: String] = [:]) async throws -> ProcessOutcome {
-        try await ProcessRunner.run(
-            ProcessRunner.pushcast, arguments,
-            environment: ["PUSHCAST_SERVER": server, "XDG_CONFIG_HOME": config.path, "NO_COLOR": "1"].merging(environment) { $1 },
-            timeout: 20)
-    }
-
     /// No message a person reads carries a type name, errno or a library's dump.
     static func plain(_ text: String) -> Bool {
         !["errno", "Error(", "NSCocoaErrorDomain", "HTTPClientError", "IOError", "DecodingError", "(error set)"].contains {
@@ -28,12 +21,12 @@ struct ReaderFirstHourTests {
         let server = try await StreamEndToEndTests.newsServer()
         try await StreamEndToEndTests.edit(server, "two")
         let config = ReaderCommandTests.configFolder()
-        let fresh = try await Self.run(["read", "news", "--once"], server: server.baseURL, config: config)
+        let fresh = try await ReaderCommandTests.run(["read", "news", "--once"], server: server.baseURL, config: config)
         #expect(!fresh.timedOut && fresh.status == 0 && fresh.standardOutput == "nothing new\n")
-        let after = try await Self.run(["read", "news", "--once", "--since", "1"], server: server.baseURL, config: config)
+        let after = try await ReaderCommandTests.run(["read", "news", "--once", "--since", "1"], server: server.baseURL, config: config)
         #expect(!after.timedOut && after.status == 0)
         #expect(after.standardOutput.contains("news #2  A  [updated]") && !after.standardOutput.contains("news #1 "))
-        let json = try await Self.run(["read", "news", "--once", "--since", "2", "--json"], server: server.baseURL, config: config)
+        let json = try await ReaderCommandTests.run(["read", "news", "--once", "--since", "2", "--json"], server: server.baseURL, config: config)
         #expect(json.status == 0 && json.standardOutput.isEmpty && json.standardError.contains("nothing new"))
     }
 
@@ -41,15 +34,15 @@ struct ReaderFirstHourTests {
         let server = try await StreamEndToEndTests.newsServer()
         let config = ReaderCommandTests.configFolder()
         // host:port without a scheme is taken for http://.
-        let bare = try await Self.run(["channels", "--server", server.baseURL.replacingOccurrences(of: "http://", with: "")], server: "", config: config)
+        let bare = try await ReaderCommandTests.run(["channels", "--server", server.baseURL.replacingOccurrences(of: "http://", with: "")], server: "", config: config)
         #expect(bare.status == 0 && bare.standardOutput.contains("news"))
-        let ftp = try await Self.run(["channels", "--server", "ftp://example.com"], server: "", config: config)
+        let ftp = try await ReaderCommandTests.run(["channels", "--server", "ftp://example.com"], server: "", config: config)
         #expect(ftp.status == 2 && ftp.standardError.contains("--server must be the server's URL, like http://127.0.0.1:8080"))
-        let down = try await Self.run(["channels"], server: "http://127.0.0.1:9", config: config)
+        let down = try await ReaderCommandTests.run(["channels"], server: "http://127.0.0.1:9", config: config)
         #expect(down.status == 1 && down.standardError.contains("nothing is listening there") && Self.plain(down.standardError))
         let validate = try await ProcessRunner.pushcast("validate", "no-such-file.cdf")
         #expect(validate.status == 1 && validate.standardOutput.contains("there is no such file") && Self.plain(validate.standardOutput))
-        let open = try await Self.run(["open", "news", "99"], server: server.baseURL, config: config)
+        let open = try await ReaderCommandTests.run(["open", "news", "99"], server: server.baseURL, config: config)
         #expect(open.status == 1 && open.standardError.contains("'news' has no item #99"))
 
         // A second server on a taken port says so, and touches neither channels/ nor a database.
@@ -66,18 +59,18 @@ struct ReaderFirstHourTests {
         // A retired channel is said to be retired.
         try server.remove("news.cdf")
         try await server.waitUntil("retired") { try await server.channel("news")?["status"] as? String == "retired" }
-        let retired = try await Self.run(["subscribe", "news"], server: server.baseURL, config: config)
+        let retired = try await ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
         #expect(retired.status == 1 && retired.standardError.contains("the channel 'news' is retired"))
     }
 
     @Test func scriptsGetJSONAndTheVersion() async throws {
         let server = try await StreamEndToEndTests.newsServer()
         let config = ReaderCommandTests.configFolder()
-        _ = try await Self.run(["subscribe", "news"], server: server.baseURL, config: config)
-        let channels = try await Self.run(["channels", "--json"], server: server.baseURL, config: config)
+        _ = try await ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
+        let channels = try await ReaderCommandTests.run(["channels", "--json"], server: server.baseURL, config: config)
         let list = try #require(try JSONSerialization.jsonObject(with: Data(channels.standardOutput.utf8)) as? [[String: Any]])
         #expect(list.first?["id"] as? String == "news" && list.first?["diagnostics"] != nil)
-        let subscriptions = try await Self.run(["subscriptions", "--json"], server: server.baseURL, config: config)
+        let subscriptions = try await ReaderCommandTests.run(["subscriptions", "--json"], server: server.baseURL, config: config)
         let mine = try #require(try JSONSerialization.jsonObject(with: Data(subscriptions.standardOutput.utf8)) as? [[String: Any]])
         #expect(mine.first?["channel"] as? String == "news" && mine.first?["cursor"] as? Int == 0)
         let version = try await ProcessRunner.pushcast("--version")
@@ -96,29 +89,29 @@ struct ReaderFirstHourTests {
             try "#!/bin/sh\necho \"\(name) $*\" >> \(record)\n".write(toFile: script, atomically: true, encoding: .utf8)
             chmod(script, 0o755)
         }
-        let opened = try await Self.run(
+        let opened = try await ReaderCommandTests.run(
             ["open", "news", "1"], server: server.baseURL, config: config, environment: ["BROWSER": bin.path + "/browser"])
         #expect(opened.status == 0 && opened.standardOutput == "opening \(server.baseURL)/channels/news/items/1/content\n")
         try await server.waitUntil("the browser called") {
             ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").contains("browser \(server.baseURL)/channels/news/items/1/content")
         }
 
-        _ = try await Self.run(["subscribe", "news"], server: server.baseURL, config: config)
-        let page = try await Self.run(["page"], server: server.baseURL, config: config)
+        _ = try await ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
+        let page = try await ReaderCommandTests.run(["page"], server: server.baseURL, config: config)
         let address = page.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(address.hasPrefix(server.baseURL + "/subscribers/") && address.contains("/live?token="))
         #expect(page.standardError.contains("share it with nobody"))
         let live = try await server.request(String(address.dropFirst(server.baseURL.count)), headers: ["Accept": "text/html"])
         #expect(live.status == 200 && live.headers["content-type"]?.hasPrefix("text/html") == true)
 
-        let notified = try await Self.run(
+        let notified = try await ReaderCommandTests.run(
             ["read", "--once", "--notify"], server: server.baseURL, config: config,
             environment: ["PATH": bin.path + ":/usr/bin:/bin"])
         #expect(notified.status == 0 && notified.standardOutput.contains("news #1  A"))
         try await server.waitUntil("the notification raised") {
             ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").contains("notify-send --app-name=Pushcast news A")
         }
-        let without = try await Self.run(["read", "--once", "--notify"], server: server.baseURL, config: config, environment: ["PATH": "/nonexistent"])
+        let without = try await ReaderCommandTests.run(["read", "--once", "--notify"], server: server.baseURL, config: config, environment: ["PATH": "/nonexistent"])
         #expect(without.standardError.contains("notify-send is not installed"))
     }
 
@@ -127,7 +120,7 @@ struct ReaderFirstHourTests {
         let server = try await StreamEndToEndTests.newsServer(["--heartbeat", "1"], folder: folder)
         let address = server.baseURL
         let config = ReaderCommandTests.configFolder()
-        _ = try await Self.run(["subscribe", "news"], server: address, config: config)
+        _ = try await ReaderCommandTests.run(["subscribe", "news"], server: address, config: config)
         let errors = folder.appendingPathComponent("read.err")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let reader = Process()
@@ -156,17 +149,17 @@ struct ReaderFirstHourTests {
         let server = try await StreamEndToEndTests.newsServer()
         let config = ReaderCommandTests.configFolder()
         let down = "http://127.0.0.1:\(ServerProcess.freePort())"
-        let listed = try await Self.run(["channels", "--server", down, "--server", server.baseURL], server: "", config: config)
+        let listed = try await ReaderCommandTests.run(["channels", "--server", down, "--server", server.baseURL], server: "", config: config)
         #expect(listed.status == 0 && listed.standardOutput.contains("news"), "\(listed.standardError)")
         // Comma-separated in PUSHCAST_SERVER, as for a cluster; the identity is the cluster's.
         let cluster = "\(down),\(server.baseURL)"
-        let subscribed = try await Self.run(["subscribe", "news"], server: cluster, config: config)
+        let subscribed = try await ReaderCommandTests.run(["subscribe", "news"], server: cluster, config: config)
         #expect(subscribed.status == 0, "\(subscribed.standardError)")
-        let read = try await Self.run(["read", "--once"], server: cluster, config: config)
+        let read = try await ReaderCommandTests.run(["read", "--once"], server: cluster, config: config)
         #expect(read.status == 0 && read.standardOutput.contains("news #1  A"), "\(read.standardError)")
         #expect(read.standardError.contains("cannot reach the Pushcast server at \(down): nothing is listening there; trying \(server.baseURL)"))
         #expect(Self.plain(read.standardError))
-        let none = try await Self.run(["channels"], server: "\(down),\(down)/", config: config)
+        let none = try await ReaderCommandTests.run(["channels"], server: "\(down),\(down)/", config: config)
         #expect(none.status == 1 && none.standardError.contains("none of them answers"))
     }
 }

@@ -47,7 +47,7 @@ struct RegistrationTests {
         let config = ReaderCommandTests.configFolder()
         let without = try await ReaderCommandTests.run(["subscribe", "news"], server: server.baseURL, config: config)
         #expect(without.status == 1 && without.standardError.contains("--registration-token"))
-        let with = try await ReaderFirstHourTests.run(
+        let with = try await ReaderCommandTests.run(
             ["subscribe", "news"], server: server.baseURL, config: config, environment: ["PUSHCAST_REGISTRATION_TOKEN": "s3cret"])
         #expect(with.status == 0 && with.standardOutput == "subscribed to news\n")
 
