@@ -8,7 +8,7 @@ PG_PACKAGES := postgresql
 VENV := .venv
 CHANNELS ?= channels
 
-.PHONY: all deps python-deps build release run test test-browser test-feeds test-proxy latency compare bench fuzz clean
+.PHONY: all deps python-deps build release run cluster test test-browser test-feeds test-proxy latency compare bench fuzz clean
 
 all: build
 
@@ -44,6 +44,12 @@ release: deps
 # Serves the sample channels at http://127.0.0.1:8080 until Ctrl-C.
 run: release
 	.build/release/pushcast serve --channels $(CHANNELS)
+
+# Three nodes on the sample channels sharing a throwaway PostgreSQL, until Ctrl-C: A watches
+# and logs at http://127.0.0.1:8081, B and C serve only on 8082 and 8083 (docs/CLUSTER.md).
+cluster: release
+	$(call apt_install,$(PG_PACKAGES))
+	Tests/support/with-postgres.sh scripts/cluster.sh
 
 # The Swift suites, then the Python ones (feeds, browsers, nginx in front). Most Swift tests
 # run real servers and readers as processes: at most TEST_WIDTH run at once (Swift Testing's

@@ -18,6 +18,8 @@ public final class Engine: Service, Sendable {
     public let log: RenderedLog
     /// Subscribers' cursors as their streams confirm them, written in batches.
     public let cursors: CursorBook
+    /// Hands what is logged (here, or by another node) to the hub, in order and once.
+    public let follower: LogFollower
     /// The PostgreSQL store's connections, run for the life of the engine; nil on SQLite.
     private let postgres: PostgresStore?
     private let fetcher: RemoteFetcher
@@ -42,11 +44,12 @@ public final class Engine: Service, Sendable {
         hub = Hub(configuration: configuration.hub)
         log = RenderedLog(store: store, hub: hub)
         cursors = CursorBook(store: store, logger: logger)
+        follower = LogFollower(store: store, hub: hub, logger: logger)
         let checker = ChannelChecker(
             catalog: catalog, store: store,
             checker: Checker(directory: directory, limits: configuration.contentLimits, remote: fetcher, logger: logger),
-            checkInterval: configuration.checkInterval, logger: logger, hub: hub)
-        scheduler = Scheduler(check: { await checker.run($0) })
+            checkInterval: configuration.checkInterval, logger: logger, follower: follower)
+        scheduler = Scheduler(check: { await checker.run($0, due: $1) })
     }
 
     /// Asks for an immediate check of a live channel (a publisher's ping); false if it is not live.
@@ -82,14 +85,14 @@ public final class Engine: Service, Sendable {
     }
 
     private func runWithStore() async throws {
-        guard let postgres else { return try await runEngine() }
+        guard let postgres else { return try await runEngine(listener: nil) }
         // The client's connections serve every query (none is answered before it runs), and
         // stay until the engine has written its last cursors.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await postgres.run() }
             guard await waitUntilReachable(postgres) else { return group.cancelAll() }
             try await postgres.migrate()
-            try await runEngine()
+            try await runEngine(listener: PostgresListener(address: postgres.address))
             group.cancelAll()
         }
     }
@@ -112,20 +115,34 @@ public final class Engine: Service, Sendable {
         return true
     }
 
-    private func runEngine() async throws {
-        let watcher = try DirectoryWatcher(root: directory.root, debounce: configuration.debounce)
-        for id in try await catalog.start().sorted() { await scheduler.request(id) }
-        logger.info("watching", metadata: ["channels": "\(directory.root)"])
+    /// Runs the engine on a reachable store; `listener` hears the other nodes (PostgreSQL).
+    private func runEngine(listener: PostgresListener?) async throws {
+        // What was logged before now is for replays; the hub gets what comes after.
+        follower.start(lastSeqs: Dictionary(try await store.channels().map { ($0.id, $0.lastSeq) }) { a, _ in a })
+        let watching = !configuration.serveOnly
+        let watcher = watching ? try DirectoryWatcher(root: directory.root, debounce: configuration.debounce) : nil
+        for id in try await catalog.start(readingFolder: watching).sorted() { await scheduler.request(id) }
+        if watching {
+            logger.info("watching", metadata: ["channels": "\(directory.root)"])
+        } else {
+            logger.info("serving only: other nodes watch the channels and log their items")
+        }
         await prune()
         await readiness.settle(ready: true)
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await batch in watcher.changes { await self.handle(batch) }
+            if let watcher {
+                group.addTask {
+                    for await batch in watcher.changes { await self.handle(batch) }
+                }
+            }
+            if let listener {
+                let sync = ClusterSync(store: store, catalog: catalog, follower: follower, hub: hub, logger: logger)
+                group.addTask { await listener.run { await sync.hear($0) } }
             }
             group.addTask { await self.pruneUntilCancelled() }
             group.addTask { await self.cursors.run() }
             try? await gracefulShutdown()
-            watcher.stop()
+            watcher?.stop()
             hub.shutdown()
             // The streams end with their close delimiters, and confirm what they sent.
             await hub.waitUntilNoStreams(for: 3)

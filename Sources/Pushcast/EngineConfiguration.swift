@@ -18,12 +18,15 @@ public struct EngineConfiguration: Sendable {
     /// How long a burst of file events must be quiet before it is handled, in seconds.
     public var debounce: TimeInterval
     public var hub: HubConfiguration
+    /// `--serve-only`: the node neither watches the channels folder nor checks channels; it
+    /// serves what other nodes log in the shared database (and the folder's files, if it has them).
+    public var serveOnly: Bool
 
     public init(
         channelsPath: String, databasePath: String, checkInterval: TimeInterval = 900,
         parseLimits: ParseLimits = ParseLimits(), contentLimits: ContentLimits = ContentLimits(),
         retainItems: Int = 1000, retainDays: Double = 30, debounce: TimeInterval = 0.01,
-        hub: HubConfiguration = HubConfiguration()
+        hub: HubConfiguration = HubConfiguration(), serveOnly: Bool = false
     ) {
         self.channelsPath = channelsPath
         self.databasePath = databasePath
@@ -34,5 +37,6 @@ public struct EngineConfiguration: Sendable {
         self.retainDays = retainDays
         self.debounce = debounce
         self.hub = hub
+        self.serveOnly = serveOnly
     }
 }

@@ -20,6 +20,8 @@ public enum FailureReason {
             return error.description
         case let error as PostgresTransactionError:
             return words(error.beginError ?? error.closureError ?? error.commitError ?? error.rollbackError ?? error)
+        case let error as PostgresListener.ListenerEnded:
+            return error.description
         case let error as PSQLError:
             if error.code == .server, let message = error.serverInfo?[.message] {
                 return "PostgreSQL answered: \(message)"

@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The SQLite database (created with its folder), or a postgres://user@host:port/database URL.")
     var db = EnvironmentDefault.string("PUSHCAST_DB", ".pushcast/pushcast.sqlite")
 
+    @Flag(help: "Neither watch --channels nor check channels: other nodes on the same PostgreSQL do (docs/CLUSTER.md).")
+    var serveOnly = false
+
     @Option(help: "The address to listen on.")
     var host = EnvironmentDefault.string("PUSHCAST_HOST", "127.0.0.1")
 
@@ -106,6 +109,10 @@ struct Serve: AsyncParsableCommand {
         guard checkInterval >= 1, fetchTimeout > 0, retainItems >= 0, retainDays >= 0, maxManifestBytes > 0,
             maxStoredContent >= 0, heartbeat > 0, liveHeartbeat > 0, idleTimeout > 0, writeTimeout > 0, maxStreams > 0, inlineContent >= 0, initialItems >= 0
         else { throw ValidationError("Intervals, timeouts and limits must be positive.") }
+        guard !serveOnly || PostgresAddress.isPostgresURL(db) else {
+            throw ValidationError(
+                "--serve-only needs a database other nodes write to: give --db postgres://user@host:5432/database.")
+        }
         guard registrationRate >= 0 else { throw ValidationError("--registration-rate must be 0 (no limit) or more.") }
         _ = try registrationMode()
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
@@ -152,7 +159,8 @@ struct Serve: AsyncParsableCommand {
                     retainItems: retainItems, retainDays: retainDays,
                     hub: HubConfiguration(
                         heartbeat: heartbeat, writeTimeout: writeTimeout, maxStreams: maxStreams,
-                        inlineContentBytes: inlineContent)),
+                        inlineContentBytes: inlineContent),
+                    serveOnly: serveOnly),
                 logger: logger)
         } catch let error as ChannelsDirectoryError {
             throw StandardError.fail(saying: "\(error): point --channels (or PUSHCAST_CHANNELS) at the folder of channel manifests.")

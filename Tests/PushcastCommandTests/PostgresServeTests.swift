@@ -19,7 +19,8 @@ struct PostgresServeTests {
         let name = "serve_" + UUID().uuidString.prefix(8).lowercased()
         let made = try await ProcessRunner.run("/usr/bin/env", ["psql", url, "-q", "-c", "CREATE DATABASE \(name)"], timeout: 20)
         #expect(made.status == 0, "\(made.standardError)")
-        return url.split(separator: "/").dropLast().joined(separator: "/") + "/" + name
+        let server = try #require(url.range(of: "/", options: .backwards)).lowerBound
+        return String(url[..<server]) + "/" + name
     }
 
     @Test(.enabled(if: url != nil, Comment(rawValue: skipped)))
@@ -27,12 +28,13 @@ struct PostgresServeTests {
         let database = try await Self.freshDatabase()
         let folder = try ServerProcess.makeFolder()
         let server = try await StreamEndToEndTests.newsServer(["--db", database], folder: folder)
+        #expect(database.hasPrefix("postgres://"))
         #expect(!FileManager.default.fileExists(atPath: server.database.path))  // not SQLite
         #expect(try await server.request("/healthz").status == 200)
         let stream = try await StreamClient(server.baseURL + "/channels/news/stream?since=1")
         try await StreamEndToEndTests.edit(server, "two")
         try await stream.waitUntil("the live item") { $0.items.compactMap(\.seq) == [2] }
-        stream.close()
+        await stream.close()
 
         // Killed, then a change while down, then a restart on the same database: logged once, in order.
         server.kill9()

@@ -57,7 +57,10 @@ final class StreamClient: Sendable {
         }
     }
 
-    deinit { close() }
+    deinit {
+        task.cancel()
+        client.shutdown { _ in }
+    }
 
     var received: [MultipartReader.Part] { collected.parts.withLock { $0 } }
     var raw: [UInt8] { collected.bytes.withLock { $0 } }
@@ -65,10 +68,12 @@ final class StreamClient: Sendable {
     var isEnded: Bool { collected.ended.withLock { $0 } }
     var items: [MultipartReader.Part] { received.filter { $0.event == "item" } }
 
-    /// Closes the connection from this side.
-    func close() {
+    /// Closes the connection from this side, and returns once the client has closed it and
+    /// its reader has stopped (the server may still be about to notice).
+    func close() async {
         task.cancel()
-        _ = client.shutdown()  // closes the connection; a second call only fails, unseen
+        try? await client.shutdown()  // closes the connection; only a second call fails
+        await task.value
     }
 
     func waitUntil(

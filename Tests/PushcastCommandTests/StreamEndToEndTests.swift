@@ -106,7 +106,7 @@ struct StreamEndToEndTests {
         let first = try await StreamClient(server.baseURL + "/channels/news/stream?since=0")
         try await first.waitUntil("items 1 and 2") { $0.items.count == 2 }
         #expect(first.received.first?.event == "item")  // no snapshot on a resume
-        first.close()
+        await first.close()
         try await Self.edit(server, "three")
         try await Self.edit(server, "four")
         let resumed = try await StreamClient(server.baseURL + "/channels/news/stream", headers: ["Last-Event-ID": "2"])
@@ -205,7 +205,7 @@ struct StreamEndToEndTests {
         departing.close()
         try await quiet.waitUntil("released long before a heartbeat", seconds: 10) {
             let next = try await StreamClient(quiet.baseURL + "/channels/news/stream")
-            defer { next.close() }
+            await next.close()
             return next.status == 200
         }
     }
@@ -260,7 +260,7 @@ struct StreamEndToEndTests {
             let start = try #require(Self.json(stream.received[0])["lastSeq"] as? Int)
             let seqs = stream.items.compactMap(\.seq)
             #expect(seqs == Array((start + 1)...(start + seqs.count)), "attempt \(attempt): after \(start) came \(seqs)")
-            stream.close()
+            await stream.close()
         }
         stop.withLock { $0 = true }
         await writer.value

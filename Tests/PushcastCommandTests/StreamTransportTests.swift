@@ -80,8 +80,8 @@ struct StreamTransportTests {
             #expect(socket.receives(transport.arrived(seq), within: 10), "\(way): the edit did not arrive")
         }
         // Both are released the moment their readers leave.
-        direct.close()
-        kept.close()
+        await direct.close()
+        await kept.close()
         try await server.waitUntil("both streams released") {
             let transports = try await server.json("/stats")["transports"] as? [[String: Any]] ?? []
             return transports.allSatisfy { ($0["open"] as? Int ?? 0) == 0 }

@@ -82,7 +82,7 @@ struct SubscriberEndToEndTests {
             let list = try await server.request("/subscribers/\(id)/subscriptions", headers: auth).json()
             return (list["subscriptions"] as? [[String: Any]])?.first { $0["channel"] as? String == "one" }?["cursor"] as? Int == 4
         }
-        stream.close()
+        await stream.close()
         // Only once the server has released that stream is the reader away: until then an
         // item may still be written to it, and count as delivered (at least once).
         try await server.waitUntil("the first stream released") {

@@ -89,9 +89,12 @@ struct StoreTests {
         #expect(address.host == "db.example" && address.port == 6543 && address.database == "feeds")
         #expect(address.user == "ann" && address.password == "p@ss")
         #expect(try PostgresAddress(url: "postgres://db.example/pushcast").port == 5432)
-        for url in ["postgres:///pushcast", "mysql://db.example/pushcast", "postgres://db.example/"] {
+        for url in ["postgres:///pushcast", "mysql://db.example/pushcast", "postgres://db.example/", "postgres:/db.example/x"] {
             #expect(throws: PostgresAddress.Invalid.self) { try PostgresAddress(url: url) }
         }
+        // A mistyped URL is taken for PostgreSQL, and refused, never for an SQLite file's path.
+        #expect(PostgresAddress.isPostgresURL("postgres:/db.example/x") && PostgresAddress.isPostgresURL("postgresql:x"))
+        #expect(!PostgresAddress.isPostgresURL(".pushcast/pushcast.sqlite"))
         let refusal = #expect(throws: PostgresAddress.Invalid.self) { try PostgresAddress(url: "postgres://db.example") }
         #expect(refusal?.description == "postgres://db.example names no database; end it with the database's name, as in postgres://user@db.example/pushcast.")
     }
@@ -233,6 +236,25 @@ struct StoreTests {
             }
             #expect(try await stores[1].entries(channel: "news", after: 0, limit: 100).map(\.seq) == Array(1...20))
             #expect(try await stores[0].itemStates(channel: "news")["a"]?.revision == 20)
+        }
+    }
+
+    @Test(arguments: Kind.available) func eachScheduledCheckIsClaimedByOneNode(_ kind: Kind) async throws {
+        try await withStores(kind, count: 2) { stores in
+            try await stores[0].saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let next = now.addingTimeInterval(900)
+            for round in 1...10 {
+                let at = now.addingTimeInterval(Double(round - 1) * 900)
+                async let first = stores[0].claimCheck(channel: "news", until: at.addingTimeInterval(899), now: at)
+                async let second = stores[1].claimCheck(channel: "news", until: at.addingTimeInterval(899), now: at)
+                let taken = try await [first, second].filter { $0 }.count
+                #expect(taken == 1, "round \(round): \(taken) nodes took the check")
+            }
+            // Held until just before the next due time, then free again.
+            #expect(try await !stores[1].claimCheck(channel: "news", until: next, now: now.addingTimeInterval(9 * 900 + 898)))
+            #expect(try await stores[1].claimCheck(channel: "news", until: next, now: now.addingTimeInterval(9 * 900 + 899)))
+            #expect(try await !stores[0].claimCheck(channel: "gone", until: next, now: now))
         }
     }
 }

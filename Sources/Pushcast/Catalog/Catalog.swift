@@ -8,7 +8,7 @@ import Logging
 /// Every change of status is written to the store first.
 public actor Catalog {
     /// One channel as the catalog knows it.
-    public struct Entry: Sendable {
+    public struct Entry: Sendable, Equatable {
         /// The channel id; for a file whose stem is not a valid id, that raw stem.
         public var id: String
         /// The manifest's file name in `channels/`.
@@ -36,19 +36,45 @@ public actor Catalog {
     }
 
     /// Reads every manifest, reconciled with what the store remembers (last good versions,
-    /// retired channels). Returns the ids of the channels to check.
-    public func start() async throws -> Set<String> {
+    /// retired channels). Returns the ids of the channels to check. With `readingFolder`
+    /// false (`--serve-only`), only what the store remembers: other nodes read the manifests.
+    public func start(readingFolder: Bool = true) async throws -> Set<String> {
         for record in try await store.channels() {
-            entries[record.id] = Entry(
-                id: record.id, file: record.file, status: record.status,
-                diagnostics: remembered(record) { try $0.decodedDiagnostics() } ?? [],
-                channel: remembered(record) { try $0.decodedManifest() } ?? nil)
+            entries[record.id] = entry(from: record, keeping: nil)
         }
+        guard readingFolder else { return [] }
         var toCheck: Set<String> = []
         let files = Set(try manifestFiles())
         for file in files.sorted() { toCheck.formUnion(try await load(file: file, sayUnchanged: true)) }
         for entry in entries.values where !files.contains(entry.file) { try await remove(entry) }
         return toCheck
+    }
+
+    /// A channel as the store remembers it; a manifest that is not stored keeps `keeping`'s.
+    private func entry(from record: ChannelRecord, keeping: Entry?) -> Entry {
+        Entry(
+            id: record.id, file: record.file, status: record.status,
+            diagnostics: remembered(record) { try $0.decodedDiagnostics() } ?? [],
+            channel: (remembered(record) { try $0.decodedManifest() } ?? nil) ?? keeping?.channel)
+    }
+
+    /// What another node changed, read back from the store (`record`; nil when the channel
+    /// is gone from it): this node serves every channel as the store has it.
+    public func adopt(_ record: ChannelRecord?, id: String) -> Adoption {
+        let before = entries[id]
+        guard let record else {
+            entries[id] = nil
+            return before == nil ? .unchanged : .forgotten
+        }
+        let after = entry(from: record, keeping: before)
+        guard after != before else { return .unchanged }
+        entries[id] = after
+        return after.status == .retired && before?.status != .retired ? .retired : .changed
+    }
+
+    /// What became of a channel that another node changed.
+    public enum Adoption: Sendable, Equatable {
+        case unchanged, changed, retired, forgotten
     }
 
     /// What the store remembers of a channel, decoded; nil, and said, when it no longer

@@ -12,13 +12,27 @@ struct ChannelChecker: Sendable {
     let checker: Checker
     let checkInterval: TimeInterval
     let logger: Logger
-    let hub: Hub
+    let follower: LogFollower
 
-    func run(_ id: String) async -> Date? {
+    /// Checks `id`, asked (a file event, a ping, start-up) or `due` on its schedule; returns
+    /// when it is next due. A due check is done only by the node that claims it in the store.
+    func run(_ id: String, due: Bool) async -> Date? {
         guard let entry = await catalog.entry(id), entry.status != .retired, let channel = entry.channel else {
             return nil
         }
+        let now = Date()
+        let next = CheckPlanner.next(
+            schedule: channel.schedule, after: now, lastCheck: now, defaultInterval: checkInterval,
+            jitter: Double.random(in: 0..<1))
         do {
+            if due {
+                // Held until just before the next due time: the node whose timer fires first then takes that one.
+                let until = max(now.addingTimeInterval(1), (next ?? now.addingTimeInterval(60)).addingTimeInterval(-1))
+                guard try await store.claimCheck(channel: id, until: until, now: now) else {
+                    logger.debug("another node does this scheduled check", metadata: ["channel": "\(id)"])
+                    return next
+                }
+            }
             let known = try await store.itemStates(channel: id)
             // Local items first: a slow or dead origin never holds up what is already on disk.
             let (remote, local) = (
@@ -35,13 +49,11 @@ struct ChannelChecker: Sendable {
             logger.failure("check failed; the channel is checked again in a minute", error, metadata: ["channel": "\(id)"])
             return Date().addingTimeInterval(60)
         }
-        let now = Date()
-        return CheckPlanner.next(
-            schedule: channel.schedule, after: now, lastCheck: now, defaultInterval: checkInterval,
-            jitter: Double.random(in: 0..<1))
+        return next
     }
 
-    /// Logs what changed among `observations`, then hands it to the hub at once.
+    /// Logs what changed among `observations`, then hands it to the hub at once (through the
+    /// follower, which keeps each channel's order with what other nodes log).
     private func record(_ observations: [ItemObservation], channel id: String) async throws -> [LogEntry] {
         guard !observations.isEmpty else { return [] }
         let appended = try await store.record(observations, channel: id)
@@ -53,7 +65,7 @@ struct ChannelChecker: Sendable {
                     "item": "\(logged.itemID)",
                 ])
         }
-        hub.publish(appended)
+        follower.logged(appended)
         return appended
     }
 }

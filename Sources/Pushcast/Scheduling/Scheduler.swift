@@ -8,8 +8,9 @@ import Foundation
 /// is due next (its SCHEDULE window, or the default interval); one timer task for all
 /// channels sleeps until the earliest due time.
 actor Scheduler {
-    /// Checks a channel; returns when it is next due on its own, or nil for never.
-    typealias Check = @Sendable (String) async -> Date?
+    /// Checks a channel (`due`: on its schedule, rather than asked); returns when it is next
+    /// due on its own, or nil for never.
+    typealias Check = @Sendable (_ channel: String, _ due: Bool) async -> Date?
 
     private let check: Check
     private var running: [String: Task<Void, Never>] = [:]
@@ -25,6 +26,10 @@ actor Scheduler {
 
     /// Checks `channel` now (or right after the check in flight).
     func request(_ channel: String) {
+        start(channel, due: false)
+    }
+
+    private func start(_ channel: String, due isDue: Bool) {
         guard !stopped else { return }
         guard running[channel] == nil else {
             again.insert(channel)
@@ -32,7 +37,7 @@ actor Scheduler {
         }
         due[channel] = nil
         running[channel] = Task {
-            let next = await check(channel)
+            let next = await check(channel, isDue)
             finished(channel, next: next)
         }
     }
@@ -92,7 +97,7 @@ actor Scheduler {
         timer = nil
         armedFor = nil
         let now = Date()
-        for (channel, date) in due where date <= now { request(channel) }
+        for (channel, date) in due where date <= now { start(channel, due: true) }
         rearm()
     }
 }

@@ -87,6 +87,15 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func claimCheck(channel: String, until: Date, now: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE channel SET checkLeaseUntil = ? WHERE id = ? AND (checkLeaseUntil IS NULL OR checkLeaseUntil <= ?)",
+                arguments: [until.timeIntervalSince1970, channel, now.timeIntervalSince1970])
+            return db.changesCount > 0
+        }
+    }
+
     // MARK: - The item log
 
     /// Applies the check's `ChangePlan` and numbers its entries with the channel's next

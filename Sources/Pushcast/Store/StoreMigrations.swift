@@ -65,6 +65,9 @@ enum StoreMigrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2: who holds a channel's scheduled check") { db in
+            try db.execute(sql: "ALTER TABLE channel ADD COLUMN checkLeaseUntil REAL")
+        }
         return migrator
     }
 }

@@ -43,6 +43,11 @@ struct ChannelRoutes: Sendable {
                 headers: [.wwwAuthenticate: "Bearer"])
         }
         guard await engine.catalog.entry(id) != nil else { throw APIError.unknownChannel(id) }
+        guard !engine.configuration.serveOnly else {
+            throw APIError(
+                .conflict, "serve-only",
+                "this node serves only (--serve-only): ask a node that watches the channels folder to check '\(id)'")
+        }
         guard await engine.requestCheck(id) else {
             throw APIError(.conflict, "not-live", "channel '\(id)' is retired or has never loaded")
         }

@@ -10,14 +10,15 @@ public struct PostgresAddress: Sendable, Equatable {
     public var password: String?
     public var database: String
 
-    /// Whether `text` names a PostgreSQL database rather than an SQLite file.
+    /// Whether `text` names a PostgreSQL database rather than an SQLite file: it starts
+    /// with `postgres:` or `postgresql:` (a mistyped URL is refused, never taken for a file).
     public static func isPostgresURL(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+        text.hasPrefix("postgres:") || text.hasPrefix("postgresql:")
     }
 
     /// Reads a `postgres://` (or `postgresql://`) URL; the port defaults to 5432 and the user to `postgres`.
     public init(url text: String) throws(Invalid) {
-        guard Self.isPostgresURL(text), let url = URLComponents(string: text) else {
+        guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://"), let url = URLComponents(string: text) else {
             throw Invalid("\(text) is not a PostgreSQL URL; write it as postgres://user@host:5432/database.")
         }
         guard let host = url.host, !host.isEmpty else {

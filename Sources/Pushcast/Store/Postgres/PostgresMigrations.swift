@@ -76,7 +76,8 @@ enum PostgresMigrations {
                 )
                 """,
             ]
-        )
+        ),
+        (2, "who holds a channel's scheduled check", [#"ALTER TABLE channel ADD COLUMN "checkLeaseUntil" DOUBLE PRECISION"#]),
     ]
 
     /// Applies the migrations this database lacks, in one transaction. Nodes starting at

@@ -4,7 +4,8 @@ import PostgresNIO
 
 /// The item log on PostgreSQL: `record` holds the channel's row from the change rule's
 /// reading to the append, so two nodes recording the same change take turns and the second
-/// sees it as unchanged; sequence numbers come from that row, in the same transaction.
+/// sees it as unchanged; sequence numbers come from that row, in the same transaction, and
+/// the other nodes are notified at its commit.
 extension PostgresStore {
     /// Applies the check's `ChangePlan` under the channel's row lock and numbers its entries
     /// with the channel's next sequence numbers, all in one transaction. Returns what was appended.
@@ -34,6 +35,11 @@ extension PostgresStore {
             for index in appended.indices {
                 appended[index].seq = lastSeq - Int64(appended.count - 1 - index)
                 try await insert(appended[index], on: connection)
+            }
+            if !appended.isEmpty {
+                // Sent at commit, to every node's listener: a hint to read the log up to here.
+                try await connection.query(
+                    "SELECT pg_notify(\(PostgresListener.logChannel), \(channel + ":" + String(lastSeq)))", logger: logger)
             }
             return appended
         }

@@ -73,19 +73,39 @@ public final class PostgresStore: Store {
     ) async throws {
         let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
         let manifestJSON = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        // One statement, so one transaction: the other nodes are notified at its commit.
         try await client.query(
             """
-            INSERT INTO channel (id, file, status, diagnostics, manifest, "updatedAt")
-            VALUES (\(id), \(file), \(status.rawValue), \(diagnosticsJSON), \(manifestJSON), \(now.timeIntervalSince1970))
-            ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file, status = EXCLUDED.status,
-              diagnostics = EXCLUDED.diagnostics, manifest = COALESCE(EXCLUDED.manifest, channel.manifest),
-              "updatedAt" = EXCLUDED."updatedAt"
+            WITH saved AS (
+              INSERT INTO channel (id, file, status, diagnostics, manifest, "updatedAt")
+              VALUES (\(id), \(file), \(status.rawValue), \(diagnosticsJSON), \(manifestJSON), \(now.timeIntervalSince1970))
+              ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file, status = EXCLUDED.status,
+                diagnostics = EXCLUDED.diagnostics, manifest = COALESCE(EXCLUDED.manifest, channel.manifest),
+                "updatedAt" = EXCLUDED."updatedAt"
+              RETURNING id)
+            SELECT pg_notify(\(PostgresListener.channelChannel), id) FROM saved
             """, logger: logger)
+    }
+
+    /// Takes the lease in one statement: of two nodes at once, the second waits for the first's
+    /// row lock, then finds the lease taken.
+    public func claimCheck(channel: String, until: Date, now: Date) async throws -> Bool {
+        try await client.query(
+            """
+            UPDATE channel SET "checkLeaseUntil" = \(until.timeIntervalSince1970)
+            WHERE id = \(channel) AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= \(now.timeIntervalSince1970))
+            RETURNING id
+            """, logger: logger
+        ).decode(String.self).first { _ in true } != nil
     }
 
     /// Removes a channel that never logged an item; false, and nothing removed, when it has a log.
     public func forgetChannel(id: String) async throws -> Bool {
-        try await client.query(#"DELETE FROM channel WHERE id = \#(id) AND "lastSeq" = 0 RETURNING id"#, logger: logger)
-            .decode(String.self).first { _ in true } != nil
+        try await client.query(
+            """
+            WITH gone AS (DELETE FROM channel WHERE id = \(id) AND "lastSeq" = 0 RETURNING id)
+            SELECT id, pg_notify(\(PostgresListener.channelChannel), id)::text FROM gone
+            """, logger: logger
+        ).decode((String, String).self).first { _ in true } != nil
     }
 }
