@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark on the release build, and BENCHMARKS.md rewritten with
 # their results (the machine, the date, the commands and the tables).
-#   1. fan-out: Pushcast (channel streams and subscriber streams) and nginx + nchan side by
-#      side at 1,000 and 10,000 readers, then a reconnect storm of 5,000 subscribers;
+#   1. fan-out: Pushcast (channel streams, subscriber streams, two nodes sharing one
+#      PostgreSQL) and nginx + nchan side by side at 1,000 and 10,000 readers, then a
+#      reconnect storm of 5,000 subscribers;
 #   2. push versus pull: pushcast compare with 10 RSS pollers at 1 s and at 5 s;
 #   3. file rename -> logged -> received, one reader.
 set -euo pipefail
@@ -10,7 +11,9 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "fan-out (a few minutes) …" >&2
-python3 Benchmarks/fanout.py --readers 1000 10000 --subscribers --idle --probe --storm 5000 --output "$out/fanout.md"
+# Beside a throwaway PostgreSQL, for the row of two nodes sharing one.
+Tests/support/with-postgres.sh python3 Benchmarks/fanout.py --readers 1000 10000 --subscribers --cluster --idle --probe \
+  --storm 5000 --output "$out/fanout.md"
 echo "push versus pull, 1 s polls …" >&2
 DURATION=30 Benchmarks/compare_demo.sh --pollers 10 --poll-interval 1 > "$out/pull1.txt"
 echo "push versus pull, 5 s polls …" >&2
@@ -27,7 +30,7 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo
   echo "## Fan-out: Pushcast beside nginx + nchan"
   echo
-  echo "\`python3 Benchmarks/fanout.py --readers 1000 10000 --subscribers --idle --probe --storm 5000\`. N multipart readers (one epoll loop per"
+  echo "\`python3 Benchmarks/fanout.py --readers 1000 10000 --subscribers --cluster --idle --probe --storm 5000\` (beside a throwaway PostgreSQL). N multipart readers (one epoll loop per"
   echo "5,000, \`Benchmarks/fanout_client.c\`) on one channel; items published at a fixed rate,"
   echo "each carrying its send time. Pushcast's are published the real way, a manifest rewrite"
   echo "renamed into \`channels/\`, so its delay includes noticing the file, parsing it and"
@@ -44,7 +47,10 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "is the durable path every terminal reader uses: each reader its own subscriber (made"
   echo "beforehand), reading \`/subscribers/<sid>/stream\`, whose cursors the server confirms and"
   echo "writes back in batches; the note under the table says how soon every stored cursor reached"
-  echo "the last item but one after the readers closed."
+  echo "the last item but one after the readers closed. The row \"Pushcast, two nodes on PostgreSQL\""
+  echo "is two nodes sharing one PostgreSQL ([docs/CLUSTER.md](docs/CLUSTER.md)): node A watches"
+  echo "\`channels/\` and logs, node B serves only; half the readers read each. Its memory and CPU are"
+  echo "both nodes' together, and its delay includes B hearing of the item (a notification, then a read)."
   echo
   cat "$out/fanout.md"
   echo

@@ -18,6 +18,11 @@ With --subscribers, a row of Pushcast subscriber streams: each reader its own su
 `/subscribers/<sid>/stream`; after the readers close, how long until every stored cursor
 has reached the last item but one (the last is confirmed only by a later write).
 
+With --cluster, a row of two Pushcast nodes sharing one PostgreSQL (the database named by
+PUSHCAST_TEST_POSTGRES's server, as `make bench` runs this beside a throwaway one,
+Tests/support/with-postgres.sh): node A watches channels/ and logs, node B serves only; half
+the readers read A, half read B. Memory and CPU are both nodes' together.
+
 With --storm N, a reconnect storm: N subscribers read; while items keep coming, the server
 is stopped (SIGTERM) and started again on the same database; every reader reconnects at
 once with its cursors. It reports the time from the new server's start until every reader
@@ -139,16 +144,23 @@ class Pushcast:
         self.path = f"/channels/bench/stream?since={self.count}"
         self.header = ""
 
+    # How many client processes at least (each reads one node).
+    min_processes = 1
+
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [str(PUSHCAST), "serve", "--channels", str(self.channels), "--db", str(self.scratch / "db.sqlite"),
-             "--port", str(self.port), "--log-level", "warning", "--max-streams", "100000", "--initial-items", "0",
-             "--registration-rate", "0"],
+        self.process = self.serve(self.port, ["--db", str(self.scratch / "db.sqlite")])
+        self.pids = [self.process.pid]
+
+    def serve(self, port: int, arguments: list[str]) -> subprocess.Popen:
+        """A release server on `port`, once it listens."""
+        process = subprocess.Popen(
+            [str(PUSHCAST), "serve", "--channels", str(self.channels), "--port", str(port), "--log-level", "warning",
+             "--max-streams", "100000", "--initial-items", "0", "--registration-rate", "0"] + arguments,
             stdout=subprocess.PIPE, stderr=open(self.scratch / "serve.err", "ab"))
-        line = self.process.stdout.readline().decode()
+        line = process.stdout.readline().decode()
         if " at http" not in line:
             raise RuntimeError(f"pushcast did not start: {line!r} {(self.scratch / 'serve.err').read_text()[-2000:]}")
-        self.pids = [self.process.pid]
+        return process
 
     def wait_logged(self, count: int) -> None:
         deadline = time.time() + 20
@@ -183,6 +195,37 @@ class Pushcast:
     def reader_path(self, process: int, first: int, count: int) -> str:
         """The path the readers `first` … `first + count - 1` (client process `process`) ask for."""
         return self.path
+
+    def reader_port(self, process: int) -> int:
+        """The port client process `process` reads."""
+        return self.port
+
+
+class PushcastTwoNodes(Pushcast):
+    """Two nodes on one PostgreSQL: A (this class's `port`) watches and logs, B serves only;
+    client processes alternate between them."""
+
+    name = "Pushcast, two nodes on PostgreSQL"
+    min_processes = 2
+
+    def start(self) -> None:
+        server = os.environ.get("PUSHCAST_TEST_POSTGRES")
+        if not server:
+            raise RuntimeError("--cluster needs PUSHCAST_TEST_POSTGRES: run under Tests/support/with-postgres.sh (make bench does)")
+        name = f"bench_{os.getpid()}_{int(time.time() * 1000)}"
+        subprocess.run(["psql", server, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+        database = server.rsplit("/", 1)[0] + "/" + name
+        self.process = self.serve(self.port, ["--db", database])
+        self.other_port = free_port()
+        self.other = self.serve(self.other_port, ["--db", database, "--serve-only"])
+        self.pids = [self.process.pid, self.other.pid]
+
+    def stop(self) -> None:
+        stop(self.other)
+        stop(self.process)
+
+    def reader_port(self, process: int) -> int:
+        return self.port if process % 2 == 0 else self.other_port
 
 
 class PushcastSubscribers(Pushcast):
@@ -344,12 +387,15 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
         before = resident_kib(server.pids)
         seconds = items / rate + 5
         processes = []
-        for index in range((readers + PER_PROCESS - 1) // PER_PROCESS):
-            count = min(PER_PROCESS, readers - index * PER_PROCESS)
+        process_count = max((readers + PER_PROCESS - 1) // PER_PROCESS, getattr(server, "min_processes", 1))
+        per_process = (readers + process_count - 1) // process_count
+        for index in range(process_count):
+            count = min(per_process, readers - index * per_process)
             env = dict(os.environ, FANOUT_DELAYS=str(scratch / f"delays-{index}"))
-            path = server.reader_path(index, index * PER_PROCESS, count)
+            path = server.reader_path(index, index * per_process, count)
+            port = server.reader_port(index) if hasattr(server, "reader_port") else server.port
             processes.append(subprocess.Popen(
-                [str(client), "127.0.0.1", str(server.port), path, str(count), str(seconds), server.header],
+                [str(client), "127.0.0.1", str(port), path, str(count), str(seconds), server.header],
                 stdout=subprocess.PIPE, text=True, env=env))
         connected, connect_ms = 0, 0.0
         for process in processes:
@@ -476,11 +522,12 @@ def main() -> None:
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--rate", type=float, default=4.0, help="items per second")
-    parser.add_argument("--only", nargs="+", choices=["pushcast", "nchan", "idle", "probe", "subscribers"],
+    parser.add_argument("--only", nargs="+", choices=["pushcast", "nchan", "idle", "probe", "subscribers", "cluster"],
                         help="run these servers only")
     parser.add_argument("--probe", action="store_true", help="add a row for Benchmarks/NIOStreamProbe (make release builds it)")
     parser.add_argument("--idle", action="store_true", help="add a row of idle HTTP connections to Pushcast (memory only)")
     parser.add_argument("--subscribers", action="store_true", help="add a row of Pushcast subscriber streams")
+    parser.add_argument("--cluster", action="store_true", help="add a row of two Pushcast nodes on PostgreSQL")
     parser.add_argument("--storm", type=int, metavar="N", help="then a reconnect storm of N subscribers")
     parser.add_argument("--binary", type=Path, default=PUSHCAST, help="the pushcast binary (default: the release build)")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
@@ -492,10 +539,12 @@ def main() -> None:
     client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
     subprocess.run(["cc", "-O2", "-o", str(client), str(CLIENT_SOURCE)], check=True)
     servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle, "probe": Probe,
-               "subscribers": PushcastSubscribers}
+               "subscribers": PushcastSubscribers, "cluster": PushcastTwoNodes}
     chosen = [servers[name] for name in arguments.only] if arguments.only else [Pushcast, Nchan]
     if arguments.subscribers and PushcastSubscribers not in chosen:
         chosen.insert(1, PushcastSubscribers)
+    if arguments.cluster and PushcastTwoNodes not in chosen:
+        chosen.insert(1, PushcastTwoNodes)
     if arguments.idle:
         chosen.append(PushcastIdle)
     if arguments.probe:

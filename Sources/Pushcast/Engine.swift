@@ -136,7 +136,11 @@ public final class Engine: Service, Sendable {
                 }
             }
             if let listener {
-                let sync = ClusterSync(store: store, catalog: catalog, follower: follower, hub: hub, logger: logger)
+                let (catalog, scheduler) = (catalog, scheduler)
+                let sync = ClusterSync(store: store, catalog: catalog, follower: follower, hub: hub, logger: logger) {
+                    guard watching else { return }
+                    for id in await catalog.checkable().sorted() { await scheduler.request(id) }
+                }
                 group.addTask { await listener.run { await sync.hear($0) } }
             }
             group.addTask { await self.pruneUntilCancelled() }

@@ -7,6 +7,11 @@ enum EnvironmentDefault {
         ProcessInfo.processInfo.environment[name] ?? fallback
     }
 
+    /// On when the variable is `1`, `true` or `yes` (any case).
+    static func flag(_ name: String) -> Bool {
+        ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment[name]?.lowercased() ?? "")
+    }
+
     static func optional(_ name: String) -> String? {
         ProcessInfo.processInfo.environment[name]
     }

@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
     var db = EnvironmentDefault.string("PUSHCAST_DB", ".pushcast/pushcast.sqlite")
 
     @Flag(help: "Neither watch --channels nor check channels: other nodes on the same PostgreSQL do (docs/CLUSTER.md).")
-    var serveOnly = false
+    var serveOnly = EnvironmentDefault.flag("PUSHCAST_SERVE_ONLY")
 
     @Option(help: "The address to listen on.")
     var host = EnvironmentDefault.string("PUSHCAST_HOST", "127.0.0.1")

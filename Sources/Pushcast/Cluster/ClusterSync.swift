@@ -3,18 +3,24 @@ import Logging
 /// What a node does with what its `PostgresListener` hears (docs/CLUSTER.md): a channel's
 /// log reaching further goes to the `LogFollower`, which reads and fans out what this node
 /// has not; a channel's row changed by any node is read back into the catalog, and the
-/// channel's pages and streams are told. A lost connection is said once, and its return.
+/// channel's pages and streams are told. A lost connection is said once, and its return,
+/// when the node's channels are checked again (checks failed while the database was away).
 actor ClusterSync {
     private let store: any Store
     private let catalog: Catalog
     private let follower: LogFollower
     private let hub: Hub
     private let logger: Logger
+    private let recheck: @Sendable () async -> Void
     /// When each channel's row last changed, as the last marks showed.
     private var seen: [String: Double] = [:]
     private var lostSince: ContinuousClock.Instant?
 
-    init(store: any Store, catalog: Catalog, follower: LogFollower, hub: Hub, logger: Logger) {
+    init(
+        store: any Store, catalog: Catalog, follower: LogFollower, hub: Hub, logger: Logger,
+        recheck: @escaping @Sendable () async -> Void
+    ) {
+        self.recheck = recheck
         self.store = store
         self.catalog = catalog
         self.follower = follower
@@ -36,6 +42,7 @@ actor ClusterSync {
                     "the database's notifications are heard again; what was missed is being read",
                     metadata: ["after": "\(ContinuousClock.now - lostSince)"])
                 self.lostSince = nil
+                await recheck()
             }
         case .lost(let error):
             if lostSince == nil {
