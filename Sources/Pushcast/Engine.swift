@@ -48,7 +48,7 @@ public final class Engine: Service, Sendable {
         let checker = ChannelChecker(
             catalog: catalog, store: store,
             checker: Checker(directory: directory, limits: configuration.contentLimits, remote: fetcher, logger: logger),
-            checkInterval: configuration.checkInterval, logger: logger, follower: follower)
+            checkInterval: configuration.checkInterval, logger: logger, follower: follower, node: UUID().uuidString)
         scheduler = Scheduler(check: { await checker.run($0, due: $1) })
     }
 

@@ -243,18 +243,22 @@ struct StoreTests {
         try await withStores(kind, count: 2) { stores in
             try await stores[0].saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
             let now = Date(timeIntervalSince1970: 1_800_000_000)
-            let next = now.addingTimeInterval(900)
+            let nodes = ["node-a", "node-b"]
             for round in 1...10 {
                 let at = now.addingTimeInterval(Double(round - 1) * 900)
-                async let first = stores[0].claimCheck(channel: "news", until: at.addingTimeInterval(899), now: at)
-                async let second = stores[1].claimCheck(channel: "news", until: at.addingTimeInterval(899), now: at)
+                async let first = stores[0].claimCheck(channel: "news", holder: nodes[0], until: at.addingTimeInterval(899), now: at)
+                async let second = stores[1].claimCheck(channel: "news", holder: nodes[1], until: at.addingTimeInterval(899), now: at)
                 let taken = try await [first, second].filter { $0 }.count
                 #expect(taken == 1, "round \(round): \(taken) nodes took the check")
             }
             // Held until just before the next due time, then free again.
-            #expect(try await !stores[1].claimCheck(channel: "news", until: next, now: now.addingTimeInterval(9 * 900 + 898)))
-            #expect(try await stores[1].claimCheck(channel: "news", until: next, now: now.addingTimeInterval(9 * 900 + 899)))
-            #expect(try await !stores[0].claimCheck(channel: "gone", until: next, now: now))
+            let later = now.addingTimeInterval(10 * 900)
+            try #require(try await stores[0].claimCheck(channel: "news", holder: nodes[0], until: later.addingTimeInterval(899), now: later))
+            #expect(try await !stores[1].claimCheck(channel: "news", holder: nodes[1], until: later, now: later.addingTimeInterval(898)))
+            // Its holder takes it again (a retry after a failed check); another node only once it ran out.
+            #expect(try await stores[0].claimCheck(channel: "news", holder: nodes[0], until: later.addingTimeInterval(899), now: later.addingTimeInterval(60)))
+            #expect(try await stores[1].claimCheck(channel: "news", holder: nodes[1], until: later, now: later.addingTimeInterval(899)))
+            #expect(try await !stores[0].claimCheck(channel: "gone", holder: nodes[0], until: later, now: now))
         }
     }
 }

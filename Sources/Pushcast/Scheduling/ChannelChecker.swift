@@ -13,6 +13,8 @@ struct ChannelChecker: Sendable {
     let checkInterval: TimeInterval
     let logger: Logger
     let follower: LogFollower
+    /// This node, as the holder of the check leases it takes (one per process).
+    let node: String
 
     /// Checks `id`, asked (a file event, a ping, start-up) or `due` on its schedule; returns
     /// when it is next due. A due check is done only by the node that claims it in the store.
@@ -26,9 +28,10 @@ struct ChannelChecker: Sendable {
             jitter: Double.random(in: 0..<1))
         do {
             if due {
-                // Held until just before the next due time: the node whose timer fires first then takes that one.
+                // Held until just before the next due time: the node whose timer fires first then
+                // takes that one. The holder may take it again (its retry a minute after a failure).
                 let until = max(now.addingTimeInterval(1), (next ?? now.addingTimeInterval(60)).addingTimeInterval(-1))
-                guard try await store.claimCheck(channel: id, until: until, now: now) else {
+                guard try await store.claimCheck(channel: id, holder: node, until: until, now: now) else {
                     logger.debug("another node does this scheduled check", metadata: ["channel": "\(id)"])
                     return next
                 }

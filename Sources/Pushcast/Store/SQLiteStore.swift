@@ -87,11 +87,14 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func claimCheck(channel: String, until: Date, now: Date) async throws -> Bool {
+    public func claimCheck(channel: String, holder: String, until: Date, now: Date) async throws -> Bool {
         try await write { db in
             try db.execute(
-                sql: "UPDATE channel SET checkLeaseUntil = ? WHERE id = ? AND (checkLeaseUntil IS NULL OR checkLeaseUntil <= ?)",
-                arguments: [until.timeIntervalSince1970, channel, now.timeIntervalSince1970])
+                sql: """
+                    UPDATE channel SET checkLeaseUntil = ?, checkLeaseHolder = ?
+                    WHERE id = ? AND (checkLeaseUntil IS NULL OR checkLeaseUntil <= ? OR checkLeaseHolder = ?)
+                    """,
+                arguments: [until.timeIntervalSince1970, holder, channel, now.timeIntervalSince1970, holder])
             return db.changesCount > 0
         }
     }

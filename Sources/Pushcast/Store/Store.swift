@@ -25,9 +25,10 @@ public protocol Store: Sendable {
     ) async throws
     /// Removes a channel that never logged an item; false, and nothing removed, when it has a log.
     func forgetChannel(id: String) async throws -> Bool
-    /// Takes a channel's scheduled check until `until` (its next one), unless a node holds it
-    /// past `now`: with several nodes, each due time is checked by one. True when taken.
-    func claimCheck(channel: String, until: Date, now: Date) async throws -> Bool
+    /// Takes a channel's scheduled check for `holder` (a node) until `until` (its next one),
+    /// unless another node holds it past `now`: with several nodes, each due time is checked
+    /// by one. True when taken.
+    func claimCheck(channel: String, holder: String, until: Date, now: Date) async throws -> Bool
 
     // The item log
     /// Logs what `observations` show new or updated, in `ChangeRule.loggingOrder`; returns the entries appended.

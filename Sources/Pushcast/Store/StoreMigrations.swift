@@ -67,6 +67,7 @@ enum StoreMigrations {
         }
         migrator.registerMigration("v2: who holds a channel's scheduled check") { db in
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN checkLeaseUntil REAL")
+            try db.execute(sql: "ALTER TABLE channel ADD COLUMN checkLeaseHolder TEXT")
         }
         return migrator
     }

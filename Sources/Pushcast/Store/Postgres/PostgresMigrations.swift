@@ -77,7 +77,13 @@ enum PostgresMigrations {
                 """,
             ]
         ),
-        (2, "who holds a channel's scheduled check", [#"ALTER TABLE channel ADD COLUMN "checkLeaseUntil" DOUBLE PRECISION"#]),
+        (
+            2, "who holds a channel's scheduled check",
+            [
+                #"ALTER TABLE channel ADD COLUMN "checkLeaseUntil" DOUBLE PRECISION"#,
+                #"ALTER TABLE channel ADD COLUMN "checkLeaseHolder" TEXT"#,
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, in one transaction. Nodes starting at

@@ -89,11 +89,12 @@ public final class PostgresStore: Store {
 
     /// Takes the lease in one statement: of two nodes at once, the second waits for the first's
     /// row lock, then finds the lease taken.
-    public func claimCheck(channel: String, until: Date, now: Date) async throws -> Bool {
+    public func claimCheck(channel: String, holder: String, until: Date, now: Date) async throws -> Bool {
         try await client.query(
             """
-            UPDATE channel SET "checkLeaseUntil" = \(until.timeIntervalSince1970)
-            WHERE id = \(channel) AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= \(now.timeIntervalSince1970))
+            UPDATE channel SET "checkLeaseUntil" = \(until.timeIntervalSince1970), "checkLeaseHolder" = \(holder)
+            WHERE id = \(channel)
+              AND ("checkLeaseUntil" IS NULL OR "checkLeaseUntil" <= \(now.timeIntervalSince1970) OR "checkLeaseHolder" = \(holder))
             RETURNING id
             """, logger: logger
         ).decode(String.self).first { _ in true } != nil
