@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Testing
 
@@ -232,5 +233,49 @@ struct ClusterTests {
             #expect(stream.received.first?.event == "gap")
             await stream.close()
         }
+    }
+
+    @Test(.enabled(if: PostgresServeTests.url != nil, Comment(rawValue: skipped)))
+    func makeClusterStartsThreeNodesThatServeTheSameChannelsAndStopsThem() async throws {
+        let database = try await PostgresServeTests.freshDatabase()
+        let folder = try ServerProcess.makeFolder()
+        try "<p>0</p>".write(to: folder.appendingPathComponent("channels/a.html"), atomically: true, encoding: .utf8)
+        try "<CHANNEL><TITLE>News</TITLE><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM></CHANNEL>"
+            .write(to: folder.appendingPathComponent("channels/news.cdf"), atomically: true, encoding: .utf8)
+        let port = ServerProcess.freePort()
+        let output = folder.appendingPathComponent("cluster.out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/bin/sh")
+        script.arguments = ["scripts/cluster.sh"]
+        script.currentDirectoryURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        script.environment = ProcessInfo.processInfo.environment.merging([
+            "PUSHCAST_DB": database, "PUSHCAST": ProcessRunner.pushcast, "PORT": String(port),
+            "CHANNELS": folder.appendingPathComponent("channels").path,
+        ]) { $1 }
+        script.standardOutput = try FileHandle(forWritingTo: output)
+        script.standardError = FileHandle.nullDevice
+        try script.run()
+        defer { if script.isRunning { script.terminate() } }
+        let deadline = Date().addingTimeInterval(30)
+        while !((try? String(contentsOf: output, encoding: .utf8)) ?? "").contains("Ctrl-C stops all three"),
+            script.isRunning, Date() < deadline
+        {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let said = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        #expect(said.contains("B  http://127.0.0.1:\(port + 1)/  serves only"), "\(said)")
+        for node in 0..<3 {
+            let reply = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port + node)/channels/news/items?since=0"), timeout: .seconds(10))
+            let body = try await reply.body.collect(upTo: 1 << 20)
+            #expect(String(buffer: body).contains("\"seq\":1"), "node \(node)")
+        }
+        // Stopped, as Ctrl-C stops it (make runs it beside the database, which sends SIGTERM).
+        script.terminate()
+        script.waitUntilExit()
+        let refused = try? await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port + 1)/healthz"), timeout: .seconds(5))
+        #expect(refused == nil, "node B still answers after the script stopped")
     }
 }
