@@ -1,30 +1,72 @@
 import NIOCore
+import Pushcast
 import Testing
 
 @testable import PushcastHTTP
 
-/// The bytes a stream writes itself: chunk sizes, a shared part framed once per thread,
-/// and a response head.
+/// The bytes a stream writes itself: chunk sizes, a part and its delimiter made into one
+/// chunk once per thread for every stream that shares the boundary, a boundary that occurs
+/// in a part, and a response head.
 @Suite("Stream framing")
 struct StreamFramingTests {
     @Test(arguments: [(0, "0"), (1, "1"), (15, "f"), (16, "10"), (255, "ff"), (4096, "1000"), (0x1234_abcd, "1234abcd")])
     func chunkSizesAreHexadecimal(_ value: Int, _ hex: String) {
         var buffer = ByteBuffer()
-        StreamChannelHandler.writeHex(value, to: &buffer)
+        ChunkCache.writeHex(value, to: &buffer)
         #expect(String(buffer: buffer) == hex)
     }
 
-    @Test func aSharedPartIsFramedOncePerThread() {
-        let framer = FramedPart.current
+    static func address(_ buffer: ByteBuffer) -> UnsafeRawPointer? {
+        buffer.withUnsafeReadableBytes { $0.baseAddress }
+    }
+
+    @Test func aPartAndItsDelimiterAreOneChunkSharedByTheStreamsOfABoundary() throws {
+        let boundary = SharedBoundary(partHeader: nil)
         let part = ByteBuffer(string: "Content-Type: application/json\r\n\r\n{}\r\n")
-        let first = framer.framed(part, chunkSize: part.readableBytes + 40)
-        #expect(String(buffer: first) == String(part.readableBytes + 40, radix: 16) + "\r\n" + String(buffer: part))
-        let again = framer.framed(part, chunkSize: part.readableBytes + 40)
-        #expect(first.withUnsafeReadableBytes { $0.baseAddress } == again.withUnsafeReadableBytes { $0.baseAddress })
-        // The same bytes elsewhere, or another chunk size, are framed anew.
+        let first = StreamFraming.multipart(.json, boundary: boundary)
+        let second = StreamFraming.multipart(.json, boundary: boundary)
+        let chunk = try #require(first.chunk(.snapshot(part), final: false))
+        let delimiter = "--\(boundary.value)\r\n"
+        let size = part.readableBytes + delimiter.utf8.count
+        #expect(String(buffer: chunk) == String(size, radix: 16) + "\r\n" + String(buffer: part) + delimiter + "\r\n")
+        // Another stream of the boundary writes the very same bytes.
+        #expect(Self.address(try #require(second.chunk(.snapshot(part), final: false))) == Self.address(chunk))
+        // The last part carries the close delimiter; another boundary, or the same bytes
+        // elsewhere, are framed anew.
+        #expect(String(buffer: try #require(first.chunk(.snapshot(part), final: true))).hasSuffix("--\(boundary.value)--\r\n\r\n"))
+        let other = StreamFraming.multipart(.json, boundary: SharedBoundary(partHeader: nil))
+        #expect(Self.address(try #require(other.chunk(.snapshot(part), final: false))) != Self.address(chunk))
         let copy = ByteBuffer(bytes: part.readableBytesView)
-        #expect(String(buffer: framer.framed(copy, chunkSize: 7)) == "7\r\n" + String(buffer: part))
-        #expect(String(buffer: framer.framed(copy, chunkSize: 8)).hasPrefix("8\r\n"))
+        #expect(Self.address(try #require(first.chunk(.snapshot(copy), final: false))) != Self.address(chunk))
+    }
+
+    @Test func aPartThatHoldsTheBoundaryIsNoChunk() {
+        let boundary = SharedBoundary(partHeader: nil)
+        let framing = StreamFraming.multipart(.json, boundary: boundary)
+        let forged = ByteBuffer(string: "Content-Type: text/plain\r\n\r\nbefore\r\n--\(boundary.value)\r\nforged\r\n")
+        #expect(framing.chunk(.snapshot(forged), final: false) == nil)
+        #expect(boundary.occurs(in: ByteBuffer(string: "--\(boundary.value)")))
+        #expect(!boundary.occurs(in: ByteBuffer(string: "-\(boundary.value)")))
+        #expect(!boundary.occurs(in: ByteBuffer(string: "--\(boundary.value.dropLast())")))
+        #expect(!boundary.occurs(in: ByteBuffer()))
+    }
+
+    @Test func aReplacedBoundaryIsNotGivenAgain() {
+        let boundaries = Boundaries()
+        let key = Boundaries.Key(scope: "news", kind: "json")
+        let first = boundaries.boundary(key)
+        #expect(boundaries.boundary(key) === first)
+        #expect(boundaries.boundary(Boundaries.Key(scope: "news", kind: "text")) !== first)
+        boundaries.replace(first)
+        #expect(boundaries.boundary(key) !== first)
+    }
+
+    @Test func serverSentEventsHaveNoDelimiters() throws {
+        let event = ByteBuffer(string: "id: 1\nevent: item\ndata: {}\n\n")
+        let chunk = try #require(StreamFraming.events.chunk(.snapshot(event), final: true))
+        #expect(String(buffer: chunk) == String(event.readableBytes, radix: 16) + "\r\n" + String(buffer: event) + "\r\n")
+        #expect(StreamFraming.events.closingChunk == nil)
+        #expect(String(buffer: StreamFraming.events.openingChunk) == "d\r\nretry: 3000\n\n\r\n")
     }
 
     @Test func aHeadIsWrittenAsHTTP11() {

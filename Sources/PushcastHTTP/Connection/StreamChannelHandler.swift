@@ -6,8 +6,9 @@ import NIOCore
 #endif
 
 /// The front of a connection whose request was taken by the stream path (put first in its
-/// pipeline, so nothing stands between it and the socket): it writes the response head and
-/// every part itself, each part with its delimiter as one chunk, tells its `PushStream` when
+/// pipeline, so nothing stands between it and the socket): it writes the response head with
+/// the opening delimiter, then every part as the stream's framing made it (the part and its
+/// delimiter as one chunk, shared by the loop's streams), tells its `PushStream` when
 /// the connection fills up or empties, and ends it when the connection goes, the client
 /// closes its side, or the server quiesces. Whatever the client sends after its request is
 /// dropped. A refused request gets its error here too, then the connection closes.
@@ -18,15 +19,10 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     private let streams: PushStreams
     private var context: ChannelHandlerContext?
     private var stream: PushStream?
-    private var opened = false
-    /// The stream's delimiters; the ones after a part end its chunk too.
-    private var opening = ByteBuffer()
-    private var delimiter = ByteBuffer()
-    private var close = ByteBuffer()
+    /// The close delimiter as a chunk, for a stream that ends before a part (none for SSE).
+    private var closing: ByteBuffer?
 
     static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
-    private static let allocator = ByteBufferAllocator()
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     init(streams: PushStreams) {
         self.streams = streams
@@ -46,13 +42,9 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     /// the stream when it ends, or here if the connection has gone already.
     func serve(_ spec: StreamSpec) {
         guard let context, context.channel.isActive else { return streams.hub.releaseStream() }
-        context.writeAndFlush(wrapOutboundOut(Self.head(.ok, Self.streamFields(spec.headers))), promise: nil)
-        let delimiters = spec.framing.delimiters
-        opening = delimiters.opening
-        delimiter = delimiters.delimiter
-        delimiter.writeStaticString("\r\n")
-        close = delimiters.close
-        close.writeStaticString("\r\n")
+        context.write(wrapOutboundOut(Self.head(.ok, Self.streamFields(spec.headers))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(spec.framing.openingChunk), promise: nil)
+        closing = spec.framing.closingChunk
         let stream = streams.makeStream(spec, output: self, loop: context.eventLoop)
         self.stream = stream
         stream.start()
@@ -98,36 +90,26 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
 
     // MARK: The stream's output
 
-    /// Writes one part with its delimiters as one chunk, in one flush: the opening delimiter
-    /// first if none was written, the delimiter after it (the close delimiter when `final`,
-    /// which then ends the response and the connection). Mostly two writes: the chunk's head
-    /// with the part, framed once for every stream of the loop (`FramedPart`), and this
-    /// stream's delimiter. `written` is called once the bytes have reached the socket.
-    /// Returns the bytes written, less the chunk framing.
-    func write(_ part: ByteBuffer, final: Bool, written: (() -> Void)?) -> Int {
-        guard let context else { return 0 }
-        let tail = final ? close : delimiter
-        let size = (opened ? 0 : opening.readableBytes) + part.readableBytes + tail.readableBytes - 2
-        if opened {
-            context.write(wrapOutboundOut(FramedPart.current.framed(part, chunkSize: size)), promise: nil)
-        } else {
-            var header = Self.allocator.buffer(capacity: 16 + opening.readableBytes)
-            Self.writeHex(size, to: &header)
-            header.writeStaticString("\r\n")
-            header.writeImmutableBuffer(opening)
-            context.write(wrapOutboundOut(header), promise: nil)
-            context.write(wrapOutboundOut(part), promise: nil)
-            opened = true
-        }
+    /// Writes one chunk (a part and the delimiter after it) in one write and flush; when
+    /// `final`, then ends the response and the connection. `written` is called once the
+    /// bytes have reached the socket.
+    func write(_ chunk: ByteBuffer, final: Bool, written: (() -> Void)?) {
+        guard let context else { return }
         if let written {
             let promise = context.eventLoop.makePromise(of: Void.self)
             promise.futureResult.assumeIsolated().whenSuccess { written() }
-            context.writeAndFlush(wrapOutboundOut(tail), promise: promise)
+            context.writeAndFlush(wrapOutboundOut(chunk), promise: promise)
         } else {
-            context.writeAndFlush(wrapOutboundOut(tail), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(chunk), promise: nil)
         }
         if final { finish() }
-        return size
+    }
+
+    /// Ends the stream before a part: the close delimiter, then the end of the response.
+    func close() {
+        guard let context else { return }
+        if let closing { context.write(wrapOutboundOut(closing), promise: nil) }
+        finish()
     }
 
     /// Calls `body` once everything written so far has reached the socket.
@@ -159,16 +141,6 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     /// The stream is over; it no longer hears of the connection.
     func streamEnded() {
         stream = nil
-    }
-
-    /// A chunk size as HTTP/1.1 writes it: hexadecimal digits.
-    static func writeHex(_ value: Int, to buffer: inout ByteBuffer) {
-        let digits = hexDigits
-        var shift = max(0, (Int.bitWidth - value.leadingZeroBitCount - 1) / 4 * 4)
-        while shift >= 0 {
-            buffer.writeInteger(digits[(value >> shift) & 0xf])
-            shift -= 4
-        }
     }
 
     // MARK: The connection

@@ -118,7 +118,9 @@ final class PushStream {
                 let fanout = self.fanout
                 written = { fanout.confirm(subscriber: subscriber, confirming) }
             }
-            tally.sent(output.write(spec.framing.bytes(part), final: final, written: written))
+            guard let chunk = spec.framing.chunk(part, final: final) else { return boundaryOccurred() }
+            output.write(chunk, final: final, written: written)
+            tally.sent(chunk.readableBytes)
             switch part {
             case .item(let entry, let live): tally.delivered(published: live ? entry.published : nil)
             case .state(_, let showing?): tally.delivered(published: showing.published)
@@ -136,6 +138,17 @@ final class PushStream {
             output?.finish()
             end()
         }
+    }
+
+    /// The next part holds the stream's boundary: the stream ends before it, with the close
+    /// delimiter (the reader resumes with `since`), and new streams get another boundary.
+    private func boundaryOccurred() {
+        if let boundary = spec.framing.boundary { streams.boundaries.replace(boundary) }
+        streams.logger.warning(
+            "a part holds its stream's boundary; the stream ends before it and its reader resumes with a new one",
+            metadata: metadata())
+        output?.close()
+        end()
     }
 
     /// A fetch in a short task; its result comes back on the loop. The state of a channel's

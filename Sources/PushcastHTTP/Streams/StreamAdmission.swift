@@ -25,6 +25,8 @@ struct StreamAdmission: Sendable {
     /// Seconds of silence after which a live page or badge is sent again (`--live-heartbeat`).
     let liveHeartbeat: Double
     let logger: Logger
+    /// The boundaries every stream of a channel and kind shares.
+    let boundaries = Boundaries()
 
     static let busy = APIError(
         .serviceUnavailable, "too-many-streams", "the server holds as many streams as it may; retry shortly",
@@ -60,7 +62,8 @@ struct StreamAdmission: Sendable {
             if path.kind == .events {
                 framing = .events
             } else {
-                framing = .multipart(try Self.format(request), boundary: StreamDelimiters.makeBoundary())
+                let format = try Self.format(request)
+                framing = .multipart(format, boundary: boundaries.boundary(.init(scope: path.id, kind: format.rawValue)))
             }
             return StreamSpec(
                 subject: .channelItems(channel: path.id, since: try Self.resumePoint(request), once: Self.once(request)),
@@ -68,7 +71,7 @@ struct StreamAdmission: Sendable {
                 headers: Self.headers(framing), transport: path.kind == .events ? .events : .stream, quiet: quiet)
         case .page:
             try await knownChannel(path.id)
-            let framing = StreamFraming.states(boundary: StreamDelimiters.makeBoundary())
+            let framing = StreamFraming.states(boundary: boundaries.boundary(.init(scope: path.id, kind: "page")))
             var headers = PageResponse.headers(policy: PageHTML.staticPolicy)
             headers.append(contentsOf: Self.headers(framing))
             return StreamSpec(
@@ -76,7 +79,8 @@ struct StreamAdmission: Sendable {
                 headers: headers, transport: .live, quiet: liveHeartbeat)
         case .badge:
             try await knownChannel(path.id)
-            let framing = StreamFraming.states(boundary: StreamDelimiters.makeBoundary(), partHeader: LiveViews.badgeHeader)
+            let framing = StreamFraming.states(
+                boundary: boundaries.boundary(.init(scope: path.id, kind: "badge"), partHeader: LiveViews.badgeHeader))
             var headers = PageResponse.headers(policy: "default-src 'none'")
             headers.append(contentsOf: Self.headers(framing))
             headers[HTTPField.Name("Access-Control-Allow-Origin")!] = "*"
@@ -87,14 +91,16 @@ struct StreamAdmission: Sendable {
             let subscriber = try await authentication.subscriber(request, sid: path.id)
             let cursors = Dictionary(
                 uniqueKeysWithValues: try await engine.store.subscriptions(of: subscriber.id).map { ($0.channel, $0.cursor) })
-            let framing = StreamFraming.multipart(try Self.format(request), boundary: StreamDelimiters.makeBoundary())
+            let format = try Self.format(request)
+            let framing = StreamFraming.multipart(
+                format, boundary: boundaries.boundary(.init(scope: Boundaries.subscribers, kind: format.rawValue)))
             return StreamSpec(
                 subject: .subscriberItems(subscriber: subscriber.id, cursors: cursors, once: Self.once(request)), framing: framing,
                 headers: Self.headers(framing), transport: .stream, quiet: quiet)
         case .subscriberPage:
             let subscriber = try await authentication.subscriber(request, sid: path.id)
             let channels = try await engine.store.subscriptions(of: subscriber.id).map(\.channel).sorted()
-            let framing = StreamFraming.states(boundary: StreamDelimiters.makeBoundary())
+            let framing = StreamFraming.states(boundary: boundaries.boundary(.init(scope: Boundaries.subscribers, kind: "page")))
             var headers = PageResponse.headers(policy: PageHTML.staticPolicy)
             headers.append(contentsOf: Self.headers(framing))
             return StreamSpec(

@@ -5,7 +5,8 @@ import Pushcast
 /// How a stream turns its parts into bytes, one framing per wire format (SPEC §3.1,
 /// §3.2): multipart parts in one item format, Server-Sent Events, or whole states (a live
 /// page's HTML, a badge's SVG, rendered before they get here); and the delimiters around
-/// them. Items are the hub's buffers, the same for every stream.
+/// them, from a boundary shared by every stream of the channel and kind. Items are the
+/// hub's buffers, and each becomes one chunk (`chunk`), the same bytes for every stream.
 struct StreamFraming: Sendable {
     enum Kind: Sendable, Equatable {
         case multipart(WireFormat)
@@ -15,17 +16,37 @@ struct StreamFraming: Sendable {
 
     let kind: Kind
     let delimiters: StreamDelimiters
+    /// The multipart boundary; nil for Server-Sent Events.
+    let boundary: SharedBoundary?
 
-    static func multipart(_ format: WireFormat, boundary: String) -> StreamFraming {
-        StreamFraming(kind: .multipart(format), delimiters: .multipart(boundary: boundary))
+    static func multipart(_ format: WireFormat, boundary: SharedBoundary) -> StreamFraming {
+        StreamFraming(kind: .multipart(format), delimiters: boundary.delimiters, boundary: boundary)
     }
 
-    static let events = StreamFraming(kind: .events, delimiters: .events)
+    static let events = StreamFraming(kind: .events, delimiters: .events, boundary: nil)
 
-    /// Whole states, each part's header block carried by the delimiter before it when
-    /// `partHeader` is given (a badge; SPEC §3.2).
-    static func states(boundary: String, partHeader: String? = nil) -> StreamFraming {
-        StreamFraming(kind: .states, delimiters: .multipart(boundary: boundary, partHeader: partHeader))
+    /// Whole states (a badge's boundary carries each part's header block in its delimiters;
+    /// SPEC §3.2).
+    static func states(boundary: SharedBoundary) -> StreamFraming {
+        StreamFraming(kind: .states, delimiters: boundary.delimiters, boundary: boundary)
+    }
+
+    /// `part` with the delimiter after it (the close delimiter when `final`) as one HTTP/1.1
+    /// chunk, made once per event loop for every stream that writes the same part (`ChunkCache`).
+    /// Nil when the part holds the boundary: its streams must end before it.
+    func chunk(_ part: StreamMachine.Part, final: Bool) -> ByteBuffer? {
+        ChunkCache.current.chunk(bytes(part), tail: final ? delimiters.close : delimiters.delimiter, boundary: boundary)
+    }
+
+    /// What is written after the head, before any part (the opening delimiter, or SSE's
+    /// `retry:`), as a chunk.
+    var openingChunk: ByteBuffer {
+        ChunkCache.frame(delimiters.opening, tail: ByteBuffer())
+    }
+
+    /// The close delimiter alone, as a chunk (nothing for SSE): a stream ended before a part.
+    var closingChunk: ByteBuffer? {
+        delimiters.close.readableBytes == 0 ? nil : ChunkCache.frame(delimiters.close, tail: ByteBuffer())
     }
 
     /// The same bytes for every multipart stream, and for every SSE stream.
