@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PUSHCAST = ROOT / ".build" / "release" / "pushcast"  # --binary chooses another
 PROBE = ROOT / ".build" / "release" / "nio-stream-probe"
 CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
+FLOOR_SOURCE = ROOT / "Benchmarks" / "write_floor.c"
 NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
 PER_PROCESS = 5000  # readers per client process
 
@@ -125,6 +126,12 @@ class Row:
     client_cpu_ms: float
     items: int
     note: str = ""
+    # What a reader read per delivered item, on average (the part with its framing).
+    bytes_per_message: float = float("nan")
+
+    @property
+    def server_cpu_us_per_delivery(self) -> float:
+        return self.server_cpu_ms_per_item * 1000 / self.readers
 
 
 class Pushcast:
@@ -413,10 +420,12 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
             server.publish()
             time.sleep(max(0.0, 1 / rate - (time.time() - started)))
         client_cpu = 0
+        received = 0
         for index, process in enumerate(processes):
             output = process.communicate(timeout=seconds + 60)[0].split("\n")
             result = next(line.split() for line in output if line.startswith("result "))
             client_cpu += int(result[6]) + int(result[7])
+            received += int(result[10])
         cpu_after = cpu_seconds(server.pids)
         note = server.after_readers_closed()
         delays = array.array("Q")
@@ -431,7 +440,8 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
             max_ms=ordered[-1] / 1000 if ordered else float("nan"),
             kib_per_stream=(after - before) / max(connected, 1),
             server_cpu_ms_per_item=(cpu_after - cpu_before) * 1000 / items if items else float("nan"),
-            client_cpu_ms=client_cpu, items=items, note=note)
+            client_cpu_ms=client_cpu, items=items, note=note,
+            bytes_per_message=received / len(ordered) if ordered else float("nan"))
     finally:
         server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -499,19 +509,32 @@ def storm(readers: int, rate: float, client: Path) -> str:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def floor(floor_binary: Path, readers: int, items: int, size: float) -> Row:
+    """The physical floor: `write_floor` doing the same number of write(2) calls of the same
+    size (what a Pushcast reader read per item) to as many loopback sockets, and nothing else."""
+    result = subprocess.run([str(floor_binary), str(readers), str(items), str(max(1, round(size)))],
+                            capture_output=True, text=True, check=True).stdout.split()
+    return Row(server="write(2) loop in C (the floor)", readers=readers, connected=readers, connect_ms=float("nan"),
+               delivered=float("nan"), p50_ms=float("nan"), p99_ms=float("nan"), max_ms=float("nan"),
+               kib_per_stream=float("nan"), server_cpu_ms_per_item=float(result[2]), client_cpu_ms=float("nan"),
+               items=items, bytes_per_message=size)
+
+
 def table(rows: list[Row]) -> str:
     lines = [
-        "| server | readers | connected | connect | delivered | p50 | p99 | max | memory per stream | server CPU per item | client CPU |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server | readers | connected | connect | delivered | p50 | p99 | max | memory per stream | server CPU per item "
+        "| per delivered message | bytes per message | client CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     def number(value: float, unit: str, digits: int = 1) -> str:
         return "–" if value != value else f"{value:.{digits}f} {unit}"
 
     for r in rows:
         lines.append(
-            f"| {r.server} | {r.readers:,} | {r.connected:,} | {r.connect_ms / 1000:.1f} s | {number(r.delivered * 100, '%')} "
-            f"| {number(r.p50_ms, 'ms')} | {number(r.p99_ms, 'ms')} | {number(r.max_ms, 'ms')} | {r.kib_per_stream:.1f} KiB "
-            f"| {number(r.server_cpu_ms_per_item, 'ms')} | {r.client_cpu_ms / 1000:.1f} s |")
+            f"| {r.server} | {r.readers:,} | {r.connected:,} | {number(r.connect_ms / 1000, 's')} | {number(r.delivered * 100, '%')} "
+            f"| {number(r.p50_ms, 'ms')} | {number(r.p99_ms, 'ms')} | {number(r.max_ms, 'ms')} | {number(r.kib_per_stream, 'KiB')} "
+            f"| {number(r.server_cpu_ms_per_item, 'ms')} | {number(r.server_cpu_us_per_delivery, 'µs', 2)} "
+            f"| {number(r.bytes_per_message, 'B', 0)} | {number(r.client_cpu_ms / 1000, 's')} |")
     notes = [f"- {r.server}, {r.readers:,} readers: {r.note}." for r in rows if r.note]
     return "\n".join(lines + ([""] + notes if notes else []))
 
@@ -538,6 +561,8 @@ def main() -> None:
     limit = raise_fd_limit()
     client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
     subprocess.run(["cc", "-O2", "-o", str(client), str(CLIENT_SOURCE)], check=True)
+    floor_binary = client.with_name("write_floor")
+    subprocess.run(["cc", "-O2", "-o", str(floor_binary), str(FLOOR_SOURCE)], check=True)
     servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle, "probe": Probe,
                "subscribers": PushcastSubscribers, "cluster": PushcastTwoNodes}
     chosen = [servers[name] for name in arguments.only] if arguments.only else [Pushcast, Nchan]
@@ -551,11 +576,18 @@ def main() -> None:
         chosen.append(Probe)
     rows = []
     for readers in arguments.readers:
+        measured = []
         for server_class in chosen:
             print(f"{server_class.name}: {readers:,} readers …", file=sys.stderr, flush=True)
             row = run(server_class, readers, arguments.items, arguments.rate, client)
-            rows.append(row)
+            measured.append(row)
             print(table([row]).splitlines()[2], file=sys.stderr, flush=True)
+        # The floor, at the size of what the first server's readers read per item.
+        sizes = [row.bytes_per_message for row in measured if row.bytes_per_message == row.bytes_per_message]
+        if sizes:
+            measured.append(floor(floor_binary, readers, arguments.items, sizes[0]))
+            print(table([measured[-1]]).splitlines()[2], file=sys.stderr, flush=True)
+        rows += measured
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     header = (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {time.strftime('%Y-%m-%d', time.gmtime())}; "
               f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}")

@@ -14,7 +14,8 @@
  * when all are connected (a driver waits for that line before publishing); at the end,
  *   item <sent ns> <readers> <ns when the last of them got it>
  * per distinct item (so the driver can count deliveries and catch-up times), and
- *   result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed> <reconnects>
+ *   result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed> <reconnects> <bytes>
+ * where <bytes> is what all readers read after they were all connected (the published parts).
  * With FANOUT_DELAYS=FILE, every (reader, item) delay is also written there, in
  * microseconds, as native 64-bit integers, so that several processes' delays can be merged.
  * With FANOUT_RECONNECT=1, a reader whose connection ends connects again (every 20 ms
@@ -184,6 +185,7 @@ int main(int argc, char **argv) {
     static char buffer[65536];
     struct epoll_event events[512];
     int headed = 0, live = count - failed;
+    uint64_t bytes = 0;
     uint64_t deadline = 0, next_retry = 0;
     for (;;) {
         uint64_t now = now_ns();
@@ -207,6 +209,7 @@ int main(int argc, char **argv) {
             for (;;) {
                 ssize_t n = read(r->fd, buffer, sizeof buffer);
                 if (n > 0) {
+                    if (deadline) bytes += (uint64_t)n;
                     if (!r->headed && memmem(buffer, (size_t)n, "\r\n\r\n", 4)) {
                         r->headed = 1;
                         if (!deadline && ++headed == live) {
@@ -245,8 +248,8 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < item_count; i++)
         printf("item %llu %u %llu\n", (unsigned long long)items[i], item_readers[i], (unsigned long long)item_last[i]);
-    printf("result %d %zu %llu %llu %llu %ld %ld %d %d\n", count, delay_count, (unsigned long long)p50, (unsigned long long)p99,
+    printf("result %d %zu %llu %llu %llu %ld %ld %d %d %llu\n", count, delay_count, (unsigned long long)p50, (unsigned long long)p99,
            (unsigned long long)max, usage.ru_utime.tv_sec * 1000 + usage.ru_utime.tv_usec / 1000,
-           usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000, failed + down, reconnects);
+           usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000, failed + down, reconnects, (unsigned long long)bytes);
     return 0;
 }

@@ -5,7 +5,7 @@ import Testing
 @testable import PushcastHTTP
 
 /// The bytes a stream writes itself: chunk sizes, a part and its delimiter made into one
-/// chunk once per thread for every stream that shares the boundary, a boundary that occurs
+/// chunk once per event loop for every stream that shares the boundary, a boundary that occurs
 /// in a part, and a response head.
 @Suite("Stream framing")
 struct StreamFramingTests {
@@ -22,29 +22,30 @@ struct StreamFramingTests {
 
     @Test func aPartAndItsDelimiterAreOneChunkSharedByTheStreamsOfABoundary() throws {
         let boundary = SharedBoundary(partHeader: nil)
+        let cache = ChunkCache()
         let part = ByteBuffer(string: "Content-Type: application/json\r\n\r\n{}\r\n")
         let first = StreamFraming.multipart(.json, boundary: boundary)
         let second = StreamFraming.multipart(.json, boundary: boundary)
-        let chunk = try #require(first.chunk(.snapshot(part), final: false))
+        let chunk = try #require(first.chunk(.snapshot(part), final: false, cache: cache))
         let delimiter = "--\(boundary.value)\r\n"
         let size = part.readableBytes + delimiter.utf8.count
         #expect(String(buffer: chunk) == String(size, radix: 16) + "\r\n" + String(buffer: part) + delimiter + "\r\n")
         // Another stream of the boundary writes the very same bytes.
-        #expect(Self.address(try #require(second.chunk(.snapshot(part), final: false))) == Self.address(chunk))
+        #expect(Self.address(try #require(second.chunk(.snapshot(part), final: false, cache: cache))) == Self.address(chunk))
         // The last part carries the close delimiter; another boundary, or the same bytes
         // elsewhere, are framed anew.
-        #expect(String(buffer: try #require(first.chunk(.snapshot(part), final: true))).hasSuffix("--\(boundary.value)--\r\n\r\n"))
+        #expect(String(buffer: try #require(first.chunk(.snapshot(part), final: true, cache: cache))).hasSuffix("--\(boundary.value)--\r\n\r\n"))
         let other = StreamFraming.multipart(.json, boundary: SharedBoundary(partHeader: nil))
-        #expect(Self.address(try #require(other.chunk(.snapshot(part), final: false))) != Self.address(chunk))
+        #expect(Self.address(try #require(other.chunk(.snapshot(part), final: false, cache: cache))) != Self.address(chunk))
         let copy = ByteBuffer(bytes: part.readableBytesView)
-        #expect(Self.address(try #require(first.chunk(.snapshot(copy), final: false))) != Self.address(chunk))
+        #expect(Self.address(try #require(first.chunk(.snapshot(copy), final: false, cache: cache))) != Self.address(chunk))
     }
 
     @Test func aPartThatHoldsTheBoundaryIsNoChunk() {
         let boundary = SharedBoundary(partHeader: nil)
         let framing = StreamFraming.multipart(.json, boundary: boundary)
         let forged = ByteBuffer(string: "Content-Type: text/plain\r\n\r\nbefore\r\n--\(boundary.value)\r\nforged\r\n")
-        #expect(framing.chunk(.snapshot(forged), final: false) == nil)
+        #expect(framing.chunk(.snapshot(forged), final: false, cache: ChunkCache()) == nil)
         #expect(boundary.occurs(in: ByteBuffer(string: "--\(boundary.value)")))
         #expect(!boundary.occurs(in: ByteBuffer(string: "-\(boundary.value)")))
         #expect(!boundary.occurs(in: ByteBuffer(string: "--\(boundary.value.dropLast())")))
@@ -63,7 +64,7 @@ struct StreamFramingTests {
 
     @Test func serverSentEventsHaveNoDelimiters() throws {
         let event = ByteBuffer(string: "id: 1\nevent: item\ndata: {}\n\n")
-        let chunk = try #require(StreamFraming.events.chunk(.snapshot(event), final: true))
+        let chunk = try #require(StreamFraming.events.chunk(.snapshot(event), final: true, cache: ChunkCache()))
         #expect(String(buffer: chunk) == String(event.readableBytes, radix: 16) + "\r\n" + String(buffer: event) + "\r\n")
         #expect(StreamFraming.events.closingChunk == nil)
         #expect(String(buffer: StreamFraming.events.openingChunk) == "d\r\nretry: 3000\n\n\r\n")

@@ -1,12 +1,10 @@
 import NIOCore
-import NIOPosix
 
-/// The chunks most recently framed on this thread (an event loop), each made once and
-/// written as it is to every stream of the loop that writes the same part with the same
-/// delimiter: an item reaches a loop's streams one after another, so each of them costs one
-/// write of shared bytes (SPEC §3.1, docs/PUSH.md). One per thread, so never shared or locked
-/// (hence `@unchecked Sendable`: a thread-specific variable asks for it).
-final class ChunkCache: @unchecked Sendable {
+/// The chunks most recently framed on one event loop (its `LoopFanout` holds it), each made
+/// once and written as it is to every stream of the loop that writes the same part with the
+/// same delimiter: an item reaches a loop's streams one after another, so each of them costs
+/// one write of shared bytes (SPEC §3.1, docs/PUSH.md). Used on its loop only.
+final class ChunkCache {
     /// One framed chunk: what it was made of (kept, so that their bytes cannot be freed and
     /// their address reused while the key is remembered) and the result.
     private struct Slot {
@@ -20,16 +18,6 @@ final class ChunkCache: @unchecked Sendable {
     static let slotCount = 8
     private var slots: [Slot?] = Array(repeating: nil, count: slotCount)
     private var next = 0
-
-    private static let perThread = ThreadSpecificVariable<ChunkCache>()
-
-    /// This thread's.
-    static var current: ChunkCache {
-        if let cache = perThread.currentValue { return cache }
-        let cache = ChunkCache()
-        perThread.currentValue = cache
-        return cache
-    }
 
     /// `part` then `tail`, as one HTTP/1.1 chunk; nil when `boundary` occurs in `part`.
     func chunk(_ part: ByteBuffer, tail: ByteBuffer, boundary: SharedBoundary?) -> ByteBuffer? {

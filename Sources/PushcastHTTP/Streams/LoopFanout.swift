@@ -8,7 +8,8 @@ import Pushcast
 /// handed to each stream there. The loop also keeps:
 /// - one ticker for all its streams (heartbeats, stalled readers): no timer per stream;
 /// - the state fetches of pages and badges, one per channel and change for all of them;
-/// - the cursors its subscriber streams confirm, handed to the `CursorBook` once per turn.
+/// - the cursors its subscriber streams confirm, handed to the `CursorBook` once per turn;
+/// - the chunks its streams write, each framed once (`ChunkCache`).
 ///
 /// Everything but `receive` runs on the loop.
 final class LoopFanout: HubReceiver {
@@ -19,6 +20,7 @@ final class LoopFanout: HubReceiver {
         var stateLoads: [String: [PushStream]] = [:]
         var confirmed: [CursorBook.Confirmation] = []
         var confirmScheduled = false
+        let chunks = ChunkCache()
     }
 
     let loop: any EventLoop
@@ -26,6 +28,8 @@ final class LoopFanout: HubReceiver {
     private let cursors: CursorBook
     private let tickPeriod: TimeAmount
     private let state: NIOLoopBoundBox<State>
+    /// The chunks framed lately on this loop; used on the loop only.
+    var chunks: ChunkCache { state.value.chunks }
 
     /// Made on `loop`.
     init(loop: any EventLoop, hub: Hub, cursors: CursorBook, tickPeriod: TimeAmount) {

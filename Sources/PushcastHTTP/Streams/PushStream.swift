@@ -118,7 +118,7 @@ final class PushStream {
                 let fanout = self.fanout
                 written = { fanout.confirm(subscriber: subscriber, confirming) }
             }
-            guard let chunk = spec.framing.chunk(part, final: final) else { return boundaryOccurred() }
+            guard let chunk = spec.framing.chunk(part, final: final, cache: fanout.chunks) else { return boundaryOccurred() }
             output.write(chunk, final: final, written: written)
             tally.sent(chunk.readableBytes)
             switch part {

@@ -32,10 +32,10 @@ struct StreamFraming: Sendable {
     }
 
     /// `part` with the delimiter after it (the close delimiter when `final`) as one HTTP/1.1
-    /// chunk, made once per event loop for every stream that writes the same part (`ChunkCache`).
-    /// Nil when the part holds the boundary: its streams must end before it.
-    func chunk(_ part: StreamMachine.Part, final: Bool) -> ByteBuffer? {
-        ChunkCache.current.chunk(bytes(part), tail: final ? delimiters.close : delimiters.delimiter, boundary: boundary)
+    /// chunk, made once per event loop (`cache`, the loop's) for every stream that writes the
+    /// same part. Nil when the part holds the boundary: its streams must end before it.
+    func chunk(_ part: StreamMachine.Part, final: Bool, cache: ChunkCache) -> ByteBuffer? {
+        cache.chunk(bytes(part), tail: final ? delimiters.close : delimiters.delimiter, boundary: boundary)
     }
 
     /// What is written after the head, before any part (the opening delimiter, or SSE's
