@@ -86,6 +86,25 @@ enum ProcessRunner {
             maxResidentKiB: peakKiB, seconds: Date().timeIntervalSince(start), timedOut: timedOut)
     }
 
+    /// Runs a short program to its end, blocking this thread (for a `defer`), its output
+    /// dropped; returns its exit status, or -1 when it could not be started.
+    @discardableResult
+    static func runAndWait(_ executable: String, _ arguments: [String]) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status >> 8) & 0xFF
+    }
+
     /// `VmHWM` of a running process, in KiB; nil once it has exited.
     static func highWaterMark(_ pid: pid_t) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),

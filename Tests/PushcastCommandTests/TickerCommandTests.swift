@@ -9,15 +9,11 @@ struct TickerCommandTests {
         try await ProcessRunner.run("/usr/bin/env", ["tmux", "-L", socket] + arguments, timeout: 20).standardOutput
     }
 
-    /// Stops the tmux server on `socket` (from a `defer`, so without `await`).
+    /// Stops the tmux server on `socket` (from a `defer`, so without `await`). Not with
+    /// Foundation's `Process`: its `waitUntilExit` once never saw `tmux kill-server` exit (left
+    /// a zombie) and held a thread of the test pool for good, which hung the whole run.
     static func killServer(_ socket: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socket, "kill-server"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try? process.run()
-        process.waitUntilExit()
+        ProcessRunner.runAndWait("/usr/bin/env", ["tmux", "-L", socket, "kill-server"])
     }
 
     @Test func scrollsHeadlinesFollowsTheWidthAndExitsCleanly() async throws {
