@@ -26,19 +26,21 @@ struct StreamFramingTests {
         let part = ByteBuffer(string: "Content-Type: application/json\r\n\r\n{}\r\n")
         let first = StreamFraming.multipart(.json, boundary: boundary)
         let second = StreamFraming.multipart(.json, boundary: boundary)
-        let chunk = try #require(first.chunk(.snapshot(part), final: false, cache: cache))
+        let chunk = try #require(first.chunk(.state(part, showing: nil), final: false, cache: cache))
         let delimiter = "--\(boundary.value)\r\n"
         let size = part.readableBytes + delimiter.utf8.count
         #expect(String(buffer: chunk) == String(size, radix: 16) + "\r\n" + String(buffer: part) + delimiter + "\r\n")
         // Another stream of the boundary writes the very same bytes.
-        #expect(Self.address(try #require(second.chunk(.snapshot(part), final: false, cache: cache))) == Self.address(chunk))
+        #expect(Self.address(try #require(second.chunk(.state(part, showing: nil), final: false, cache: cache))) == Self.address(chunk))
         // The last part carries the close delimiter; another boundary, or the same bytes
         // elsewhere, are framed anew.
-        #expect(String(buffer: try #require(first.chunk(.snapshot(part), final: true, cache: cache))).hasSuffix("--\(boundary.value)--\r\n\r\n"))
+        #expect(String(buffer: try #require(first.chunk(.state(part, showing: nil), final: true, cache: cache))).hasSuffix("--\(boundary.value)--\r\n\r\n"))
         let other = StreamFraming.multipart(.json, boundary: SharedBoundary(partHeader: nil))
-        #expect(Self.address(try #require(other.chunk(.snapshot(part), final: false, cache: cache))) != Self.address(chunk))
+        #expect(Self.address(try #require(other.chunk(.state(part, showing: nil), final: false, cache: cache))) != Self.address(chunk))
         let copy = ByteBuffer(bytes: part.readableBytesView)
-        #expect(Self.address(try #require(first.chunk(.snapshot(copy), final: false, cache: cache))) != Self.address(chunk))
+        // A stream's own part (a snapshot) is framed for it alone.
+        #expect(Self.address(try #require(first.chunk(.snapshot(part), final: false, cache: cache))) != Self.address(chunk))
+        #expect(Self.address(try #require(first.chunk(.state(copy, showing: nil), final: false, cache: cache))) != Self.address(chunk))
     }
 
     @Test func aPartThatHoldsTheBoundaryIsNoChunk() {

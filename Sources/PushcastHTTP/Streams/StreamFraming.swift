@@ -32,10 +32,18 @@ struct StreamFraming: Sendable {
     }
 
     /// `part` with the delimiter after it (the close delimiter when `final`) as one HTTP/1.1
-    /// chunk, made once per event loop (`cache`, the loop's) for every stream that writes the
-    /// same part. Nil when the part holds the boundary: its streams must end before it.
+    /// chunk. A part every stream of the loop may write (an item, a heartbeat, a page's state)
+    /// is framed once per event loop (`cache`, the loop's); a stream's own (a snapshot, a gap)
+    /// is framed for it alone, and never pushes a shared one out of the cache. Nil when the
+    /// part holds the boundary: its streams must end before it.
     func chunk(_ part: StreamMachine.Part, final: Bool, cache: ChunkCache) -> ByteBuffer? {
-        cache.chunk(bytes(part), tail: final ? delimiters.close : delimiters.delimiter, boundary: boundary)
+        let (bytes, tail) = (bytes(part), final ? delimiters.close : delimiters.delimiter)
+        switch part {
+        case .item, .heartbeat, .state:
+            return cache.chunk(bytes, tail: tail, boundary: boundary)
+        case .snapshot, .gap, .retired:
+            return boundary?.occurs(in: bytes) == true ? nil : ChunkCache.frame(bytes, tail: tail)
+        }
     }
 
     /// What is written after the head, before any part (the opening delimiter, or SSE's
