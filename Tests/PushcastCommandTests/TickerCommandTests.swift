@@ -12,8 +12,16 @@ struct TickerCommandTests {
     /// Stops the tmux server on `socket` (from a `defer`, so without `await`). Not with
     /// Foundation's `Process`: its `waitUntilExit` once never saw `tmux kill-server` exit (left
     /// a zombie) and held a thread of the test pool for good, which hung the whole run.
+    /// A server whose session keeps its dead pane (`remain-on-exit`) outlives `kill-server`
+    /// here (tmux 3.3a), so whatever still runs on the socket is then killed outright.
     static func killServer(_ socket: String) {
         ProcessRunner.runAndWait("/usr/bin/env", ["tmux", "-L", socket, "kill-server"])
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for pid in processes.compactMap(Int32.init) {
+            let command = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+            let words = command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if words.first?.hasSuffix("tmux") == true, words.dropFirst().starts(with: ["-L", socket]) { kill(pid, SIGKILL) }
+        }
     }
 
     @Test func scrollsHeadlinesFollowsTheWidthAndExitsCleanly() async throws {
