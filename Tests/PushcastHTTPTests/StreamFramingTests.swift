@@ -68,8 +68,8 @@ struct StreamFramingTests {
         let event = ByteBuffer(string: "id: 1\nevent: item\ndata: {}\n\n")
         let chunk = try #require(StreamFraming.events.chunk(.snapshot(event), final: true, cache: ChunkCache()))
         #expect(String(buffer: chunk) == String(event.readableBytes, radix: 16) + "\r\n" + String(buffer: event) + "\r\n")
-        #expect(StreamFraming.events.closingChunk == nil)
-        #expect(String(buffer: StreamFraming.events.openingChunk) == "d\r\nretry: 3000\n\n\r\n")
+        #expect(StreamFraming.events.delimiters.closingChunk == nil)
+        #expect(String(buffer: StreamFraming.events.delimiters.openingChunk) == "d\r\nretry: 3000\n\n\r\n")
     }
 
     @Test func aHeadIsWrittenAsHTTP11() {

@@ -43,8 +43,8 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     func serve(_ spec: StreamSpec) {
         guard let context, context.channel.isActive else { return streams.hub.releaseStream() }
         context.write(wrapOutboundOut(Self.head(.ok, Self.streamFields(spec.headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(spec.framing.openingChunk), promise: nil)
-        closing = spec.framing.closingChunk
+        context.writeAndFlush(wrapOutboundOut(spec.framing.delimiters.openingChunk), promise: nil)
+        closing = spec.framing.delimiters.closingChunk
         let stream = streams.makeStream(spec, output: self, loop: context.eventLoop)
         self.stream = stream
         stream.start()

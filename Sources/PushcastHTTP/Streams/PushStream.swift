@@ -143,7 +143,7 @@ final class PushStream {
     /// The next part holds the stream's boundary: the stream ends before it, with the close
     /// delimiter (the reader resumes with `since`), and new streams get another boundary.
     private func boundaryOccurred() {
-        if let boundary = spec.framing.boundary { streams.boundaries.replace(boundary) }
+        if let boundary = spec.framing.boundary { streams.admission.boundaries.replace(boundary) }
         streams.logger.warning(
             "a part holds its stream's boundary; the stream ends before it and its reader resumes with a new one",
             metadata: metadata())

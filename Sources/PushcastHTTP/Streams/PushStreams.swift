@@ -12,8 +12,6 @@ final class PushStreams: Sendable {
     let hub: Hub
     let cursors: CursorBook
     let stats: ServerStats
-    /// The boundaries streams share (admission takes them from here too).
-    let boundaries: Boundaries
     let logger: Logger
     private let lastID = Atomic<Int>(0)
 
@@ -21,7 +19,6 @@ final class PushStreams: Sendable {
         admission: StreamAdmission, source: StreamSource, fanouts: LoopFanouts, hub: Hub, cursors: CursorBook, stats: ServerStats,
         logger: Logger
     ) {
-        boundaries = admission.boundaries
         self.admission = admission
         self.source = source
         self.fanouts = fanouts

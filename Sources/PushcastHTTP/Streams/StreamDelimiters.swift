@@ -10,6 +10,20 @@ struct StreamDelimiters: Sendable {
     let delimiter: ByteBuffer
     /// Written after the last part: the close delimiter (nothing for SSE).
     let close: ByteBuffer
+    /// `opening` as a chunk, written with the response head; made once for every stream
+    /// that shares these delimiters.
+    let openingChunk: ByteBuffer
+    /// `close` alone as a chunk, for a stream that ends before a part; nil for SSE.
+    let closingChunk: ByteBuffer?
+
+    init(contentType: String, opening: ByteBuffer, delimiter: ByteBuffer, close: ByteBuffer) {
+        self.contentType = contentType
+        self.opening = opening
+        self.delimiter = delimiter
+        self.close = close
+        openingChunk = ChunkCache.frame(opening, tail: ByteBuffer())
+        closingChunk = close.readableBytes == 0 ? nil : ChunkCache.frame(close, tail: ByteBuffer())
+    }
 
     /// `multipart/x-mixed-replace` with `boundary`. With a `partHeader`, every delimiter
     /// carries the next part's header block too, and the parts are bodies alone: Chromium

@@ -46,17 +46,6 @@ struct StreamFraming: Sendable {
         }
     }
 
-    /// What is written after the head, before any part (the opening delimiter, or SSE's
-    /// `retry:`), as a chunk.
-    var openingChunk: ByteBuffer {
-        ChunkCache.frame(delimiters.opening, tail: ByteBuffer())
-    }
-
-    /// The close delimiter alone, as a chunk (nothing for SSE): a stream ended before a part.
-    var closingChunk: ByteBuffer? {
-        delimiters.close.readableBytes == 0 ? nil : ChunkCache.frame(delimiters.close, tail: ByteBuffer())
-    }
-
     /// The same bytes for every multipart stream, and for every SSE stream.
     private static let multipartHeartbeat = PartRenderer.control("heartbeat", channel: nil, json: [String: String]())
     private static let eventHeartbeat = ByteBuffer(string: ": heartbeat\n\n")
