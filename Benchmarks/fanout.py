@@ -23,6 +23,11 @@ PUSHCAST_TEST_POSTGRES's server, as `make bench` runs this beside a throwaway on
 Tests/support/with-postgres.sh): node A watches channels/ and logs, node B serves only; half
 the readers read A, half read B. Memory and CPU are both nodes' together.
 
+With --client asyncio, the readers are Benchmarks/fanout_asyncio.py (Python asyncio, one
+event loop per 2,500 readers) instead of the C client: readers as everyday code writes them,
+sharing the cores with the server. With --runs N, every server is measured N times,
+alternating, each run fresh.
+
 With --storm N, a reconnect storm: N subscribers read; while items keep coming, the server
 is stopped (SIGTERM) and started again on the same database; every reader reconnects at
 once with its cursors. It reports the time from the new server's start until every reader
@@ -55,9 +60,18 @@ ROOT = Path(__file__).resolve().parents[1]
 PUSHCAST = ROOT / ".build" / "release" / "pushcast"  # --binary chooses another
 PROBE = ROOT / ".build" / "release" / "nio-stream-probe"
 CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
+ASYNCIO_CLIENT = ROOT / "Benchmarks" / "fanout_asyncio.py"
 FLOOR_SOURCE = ROOT / "Benchmarks" / "write_floor.c"
 NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
-PER_PROCESS = 5000  # readers per client process
+PER_PROCESS = 5000  # readers per C client process
+
+
+@dataclass
+class Client:
+    """The readers' program: the C client (one epoll loop per 5,000 readers) or the Python
+    asyncio one (one event loop per 2,500); both take the same arguments and print the same."""
+    command: list[str]
+    per_process: int
 
 
 def free_port() -> int:
@@ -386,7 +400,7 @@ http {{
         return self.path
 
 
-def run(server_class, readers: int, items: int, rate: float, client: Path) -> Row:
+def run(server_class, readers: int, items: int, rate: float, client: Client) -> Row:
     scratch = Path(tempfile.mkdtemp(prefix="fanout-"))
     server = server_class(scratch, readers)
     try:
@@ -394,7 +408,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
         before = resident_kib(server.pids)
         seconds = items / rate + 5
         processes = []
-        process_count = max((readers + PER_PROCESS - 1) // PER_PROCESS, getattr(server, "min_processes", 1))
+        process_count = max((readers + client.per_process - 1) // client.per_process, getattr(server, "min_processes", 1))
         per_process = (readers + process_count - 1) // process_count
         for index in range(process_count):
             count = min(per_process, readers - index * per_process)
@@ -402,7 +416,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
             path = server.reader_path(index, index * per_process, count)
             port = server.reader_port(index) if hasattr(server, "reader_port") else server.port
             processes.append(subprocess.Popen(
-                [str(client), "127.0.0.1", str(port), path, str(count), str(seconds), server.header],
+                client.command + ["127.0.0.1", str(port), path, str(count), str(seconds), server.header],
                 stdout=subprocess.PIPE, text=True, env=env))
         connected, connect_ms = 0, 0.0
         for process in processes:
@@ -447,7 +461,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Path) -> Ro
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def storm(readers: int, rate: float, client: Path) -> str:
+def storm(readers: int, rate: float, client: Client) -> str:
     """The reconnect storm (see the module's doc): one row."""
     scratch = Path(tempfile.mkdtemp(prefix="storm-"))
     server = PushcastSubscribers(scratch, readers)
@@ -459,7 +473,7 @@ def storm(readers: int, rate: float, client: Path) -> str:
             count = min(PER_PROCESS, readers - index * PER_PROCESS)
             env = dict(os.environ, FANOUT_RECONNECT="1")
             processes.append(subprocess.Popen(
-                [str(client), "127.0.0.1", str(server.port), server.reader_path(index, index * PER_PROCESS, count),
+                client.command + ["127.0.0.1", str(server.port), server.reader_path(index, index * PER_PROCESS, count),
                  str(count), str(seconds)],
                 stdout=subprocess.PIPE, text=True, env=env))
         for process in processes:
@@ -553,15 +567,20 @@ def main() -> None:
     parser.add_argument("--cluster", action="store_true", help="add a row of two Pushcast nodes on PostgreSQL")
     parser.add_argument("--storm", type=int, metavar="N", help="then a reconnect storm of N subscribers")
     parser.add_argument("--binary", type=Path, default=PUSHCAST, help="the pushcast binary (default: the release build)")
+    parser.add_argument("--client", choices=["c", "asyncio"], default="c",
+                        help="the readers: Benchmarks/fanout_client.c (default) or Benchmarks/fanout_asyncio.py")
+    parser.add_argument("--runs", type=int, default=1, help="measure every server this many times, alternating")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
     arguments = parser.parse_args()
     PUSHCAST = arguments.binary.resolve()
     if not PUSHCAST.exists():
         sys.exit(f"no {PUSHCAST}: make release first")
     limit = raise_fd_limit()
-    client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
-    subprocess.run(["cc", "-O2", "-o", str(client), str(CLIENT_SOURCE)], check=True)
-    floor_binary = client.with_name("write_floor")
+    c_client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
+    subprocess.run(["cc", "-O2", "-o", str(c_client), str(CLIENT_SOURCE)], check=True)
+    client = (Client([sys.executable, str(ASYNCIO_CLIENT)], 2500) if arguments.client == "asyncio"
+              else Client([str(c_client)], PER_PROCESS))
+    floor_binary = c_client.with_name("write_floor")
     subprocess.run(["cc", "-O2", "-o", str(floor_binary), str(FLOOR_SOURCE)], check=True)
     servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle, "probe": Probe,
                "subscribers": PushcastSubscribers, "cluster": PushcastTwoNodes}
@@ -577,11 +596,14 @@ def main() -> None:
     rows = []
     for readers in arguments.readers:
         measured = []
-        for server_class in chosen:
-            print(f"{server_class.name}: {readers:,} readers …", file=sys.stderr, flush=True)
-            row = run(server_class, readers, arguments.items, arguments.rate, client)
-            measured.append(row)
-            print(table([row]).splitlines()[2], file=sys.stderr, flush=True)
+        for attempt in range(1, arguments.runs + 1):
+            for server_class in chosen:
+                print(f"{server_class.name}: {readers:,} readers …", file=sys.stderr, flush=True)
+                row = run(server_class, readers, arguments.items, arguments.rate, client)
+                if arguments.runs > 1:
+                    row.server += f", run {attempt}"
+                measured.append(row)
+                print(table([row]).splitlines()[2], file=sys.stderr, flush=True)
         # The floor, at the size of what the first server's readers read per item.
         sizes = [row.bytes_per_message for row in measured if row.bytes_per_message == row.bytes_per_message]
         if sizes:
@@ -590,11 +612,12 @@ def main() -> None:
         rows += measured
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     header = (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {time.strftime('%Y-%m-%d', time.gmtime())}; "
-              f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}")
+              f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}; readers: "
+              + ("Python asyncio, one event loop per 2,500" if arguments.client == "asyncio" else "C, one epoll loop per 5,000"))
     text = header + "\n\n" + table(rows) + "\n"
     if arguments.storm:
         print(f"reconnect storm: {arguments.storm:,} subscribers …", file=sys.stderr, flush=True)
-        row = storm(arguments.storm, arguments.rate, client)
+        row = storm(arguments.storm, arguments.rate, Client([str(c_client)], PER_PROCESS))
         print(row, file=sys.stderr, flush=True)
         text += ("\nReconnect storm: every reader its own subscriber; the server is stopped (SIGTERM) and started "
                  "again while items keep coming; readers reconnect at once (every 20 ms while refused) with their "

@@ -55,7 +55,10 @@ public struct StreamQueue: Sendable {
 
     /// The oldest event queued.
     public mutating func take() -> HubEvent? {
-        events.popFirst()
+        let event = events.popFirst()
+        // Drained, it gives its storage back (an empty queue then costs its stream nothing).
+        if events.isEmpty { events = [] }
+        return event
     }
 
     /// Puts back an event just taken, to be taken first again (after what must come before it).

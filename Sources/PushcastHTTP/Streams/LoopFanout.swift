@@ -14,8 +14,8 @@ import Pushcast
 /// Everything but `receive` runs on the loop.
 final class LoopFanout: HubReceiver {
     private struct State {
-        var all: [ObjectIdentifier: PushStream] = [:]
-        var byChannel: [String: [ObjectIdentifier: PushStream]] = [:]
+        var all = StreamList()
+        var byChannel: [String: StreamList] = [:]
         var ticker: RepeatedTask?
         var stateLoads: [String: [PushStream]] = [:]
         var confirmed: [CursorBook.Confirmation] = []
@@ -49,8 +49,8 @@ final class LoopFanout: HubReceiver {
     }
 
     private func deliver(_ events: [HubEvent]) {
-        let streams = events.first?.channel.map { state.value.byChannel[$0] ?? [:] } ?? state.value.all
-        for stream in streams.values {
+        let streams = events.first?.channel.map { state.value.byChannel[$0]?.streams ?? [] } ?? state.value.all.streams
+        for stream in streams {
             for event in events { stream.receive(event) }
         }
     }
@@ -59,25 +59,23 @@ final class LoopFanout: HubReceiver {
 
     /// A stream joins: from now on the hub hands it its channels' events.
     func add(_ stream: PushStream) {
-        let id = ObjectIdentifier(stream)
-        state.value.all[id] = stream
+        state.value.all.insert(stream)
         for channel in stream.channels {
             if state.value.byChannel[channel] == nil { hub.attach(self, to: channel) }
-            state.value.byChannel[channel, default: [:]][id] = stream
+            state.value.byChannel[channel, default: StreamList()].insert(stream)
         }
         if state.value.ticker == nil {
             state.value.ticker = loop.scheduleRepeatedTask(initialDelay: tickPeriod, delay: tickPeriod) { [self] _ in
                 let now = ContinuousClock.now
-                for stream in state.value.all.values { stream.tick(now: now) }
+                for stream in state.value.all.streams { stream.tick(now: now) }
             }
         }
     }
 
     func remove(_ stream: PushStream) {
-        let id = ObjectIdentifier(stream)
-        guard state.value.all.removeValue(forKey: id) != nil else { return }
+        guard state.value.all.remove(stream) else { return }
         for channel in stream.channels {
-            state.value.byChannel[channel]?[id] = nil
+            state.value.byChannel[channel]?.remove(stream)
             if state.value.byChannel[channel]?.isEmpty == true {
                 state.value.byChannel[channel] = nil
                 hub.detach(self, from: channel)
@@ -91,7 +89,7 @@ final class LoopFanout: HubReceiver {
 
     /// Events waiting in the queues of this loop's streams.
     func queuedEvents() -> EventLoopFuture<Int> {
-        loop.submit { [self] in state.value.all.values.reduce(0) { $0 + $1.queued } }
+        loop.submit { [self] in state.value.all.streams.reduce(0) { $0 + $1.queued } }
     }
 
     // MARK: Shared work

@@ -46,11 +46,11 @@ struct StreamMachine {
     private var queue: StreamQueue
     private var pending: Deque<Step> = []
     /// The newest sequence sent (or known to be behind the reader), per channel.
-    private var positions: [String: Int64] = [:]
+    private var positions = ChannelPositions()
     /// The replay whose page is being read.
     private var replay: LogReplay?
     /// Durable streams: written, waiting for a later write to reach the socket.
-    private var unconfirmed: [String: Int64] = [:]
+    private var unconfirmed = ChannelPositions()
     private var writable = true
     private var stalledSince: ContinuousClock.Instant?
     /// The last tick that found the stream quiet since the one before.
@@ -176,6 +176,9 @@ struct StreamMachine {
         guard phase == .live else { return nil }
         while writable {
             if let step = pending.popFirst() {
+                // Drained, it gives its storage back: a live stream's checks then read the
+                // shared empty deque, not memory of its own.
+                if pending.isEmpty { pending = [] }
                 switch step {
                 case .part(let part, let final):
                     return write(part, final: final)
@@ -243,8 +246,8 @@ struct StreamMachine {
         var confirming: [String: Int64]?
         if case .items(durable: true, once: _) = settings.presentation {
             if !unconfirmed.isEmpty {
-                confirming = unconfirmed
-                unconfirmed = [:]
+                confirming = unconfirmed.dictionary
+                unconfirmed = ChannelPositions()
             }
             switch part {
             case .item(let entry, _): unconfirmed[entry.channel] = entry.seq

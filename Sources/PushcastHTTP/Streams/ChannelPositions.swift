@@ -1,0 +1,60 @@
+/// A sequence per channel, as a stream keeps them (the newest sent, the newest written
+/// but not yet confirmed). Most streams follow one channel: theirs is kept inline, so
+/// fanning an item out to them hashes nothing and reads no storage of their own beyond
+/// the stream; a stream of several channels keeps a dictionary.
+struct ChannelPositions {
+    private enum Storage {
+        case none
+        case one(String, Int64)
+        case many([String: Int64])
+    }
+
+    private var storage = Storage.none
+
+    var isEmpty: Bool {
+        switch storage {
+        case .none: true
+        case .one: false
+        case .many(let positions): positions.isEmpty
+        }
+    }
+
+    subscript(channel: String) -> Int64? {
+        get {
+            switch storage {
+            case .none: nil
+            case .one(let only, let seq): only == channel ? seq : nil
+            case .many(let positions): positions[channel]
+            }
+        }
+        set {
+            switch (storage, newValue) {
+            case (.none, let seq?):
+                storage = .one(channel, seq)
+            case (.none, nil):
+                break
+            case (.one(let only, _), let seq?) where only == channel:
+                storage = .one(channel, seq)
+            case (.one(let only, _), nil) where only == channel:
+                storage = .none
+            case (.one(let only, let onlySeq), _):
+                var positions = [only: onlySeq]
+                positions[channel] = newValue
+                storage = .many(positions)
+            case (.many(var positions), _):
+                storage = .none
+                positions[channel] = newValue
+                storage = .many(positions)
+            }
+        }
+    }
+
+    /// Every channel's sequence.
+    var dictionary: [String: Int64] {
+        switch storage {
+        case .none: [:]
+        case .one(let channel, let seq): [channel: seq]
+        case .many(let positions): positions
+        }
+    }
+}
