@@ -14,8 +14,8 @@ import Pushcast
 /// Everything but `receive` runs on the loop.
 final class LoopFanout: HubReceiver {
     private struct State {
-        var all = StreamList()
-        var byChannel: [String: StreamList] = [:]
+        var all = StreamList<PushStream>()
+        var byChannel: [String: StreamList<PushStream>] = [:]
         var ticker: RepeatedTask?
         var stateLoads: [String: [PushStream]] = [:]
         var confirmed: [CursorBook.Confirmation] = []
@@ -62,7 +62,7 @@ final class LoopFanout: HubReceiver {
         state.value.all.insert(stream)
         for channel in stream.channels {
             if state.value.byChannel[channel] == nil { hub.attach(self, to: channel) }
-            state.value.byChannel[channel, default: StreamList()].insert(stream)
+            state.value.byChannel[channel, default: StreamList<PushStream>()].insert(stream)
         }
         if state.value.ticker == nil {
             state.value.ticker = loop.scheduleRepeatedTask(initialDelay: tickPeriod, delay: tickPeriod) { [self] _ in
