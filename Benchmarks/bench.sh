@@ -3,7 +3,8 @@
 # their results (the machine, the date, the commands and the tables).
 #   1. fan-out: Pushcast (channel streams, subscriber streams, two nodes sharing one
 #      PostgreSQL) and nginx + nchan side by side at 1,000 and 10,000 readers, then a
-#      reconnect storm of 5,000 subscribers;
+#      reconnect storm of 5,000 subscribers; then Pushcast and nchan again, twice each,
+#      with Python asyncio readers at 1,000 and 5,000;
 #   2. push versus pull: pushcast compare with 10 RSS pollers at 1 s and at 5 s;
 #   3. file rename -> logged -> received, one reader.
 set -euo pipefail
@@ -14,6 +15,9 @@ echo "fan-out (a few minutes) …" >&2
 # Beside a throwaway PostgreSQL, for the row of two nodes sharing one.
 Tests/support/with-postgres.sh python3 Benchmarks/fanout.py --readers 1000 10000 --subscribers --cluster --idle --probe \
   --storm 5000 --output "$out/fanout.md"
+echo "fan-out with Python asyncio readers (a few minutes) …" >&2
+python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 2 \
+  --output "$out/asyncio.md"
 echo "push versus pull, 1 s polls …" >&2
 DURATION=30 Benchmarks/compare_demo.sh --pollers 10 --poll-interval 1 > "$out/pull1.txt"
 echo "push versus pull, 5 s polls …" >&2
@@ -57,6 +61,17 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "both nodes' together, and its delay includes B hearing of the item (a notification, then a read)."
   echo
   cat "$out/fanout.md"
+  echo
+  echo "## Fan-out with Python asyncio readers"
+  echo
+  echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 2\`:"
+  echo "the same benchmark with readers written the everyday way, \`Benchmarks/fanout_asyncio.py\`"
+  echo "(an asyncio Protocol per stream, one event loop per 2,500 readers), sharing the two cores"
+  echo "with the server; two runs of each server, alternating, each server fresh. The readers' own"
+  echo "Python work is most of each delay here, so a server's CPU shows in them as the time it"
+  echo "takes from the readers."
+  echo
+  cat "$out/asyncio.md"
   echo
   echo "## Push versus pull"
   echo
