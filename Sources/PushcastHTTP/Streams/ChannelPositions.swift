@@ -28,21 +28,17 @@ struct ChannelPositions {
             }
         }
         set {
-            switch (storage, newValue) {
-            case (.none, let seq?):
-                storage = .one(channel, seq)
-            case (.none, nil):
-                break
-            case (.one(let only, _), let seq?) where only == channel:
-                storage = .one(channel, seq)
-            case (.one(let only, _), nil) where only == channel:
-                storage = .none
-            case (.one(let only, let onlySeq), _):
-                var positions = [only: onlySeq]
-                positions[channel] = newValue
-                storage = .many(positions)
-            case (.many(var positions), _):
-                storage = .none
+            switch storage {
+            case .none:
+                if let newValue { storage = .one(channel, newValue) }
+            case .one(let only, let onlySeq):
+                if only == channel {
+                    storage = newValue.map { .one(channel, $0) } ?? .none
+                } else if let newValue {
+                    storage = .many([only: onlySeq, channel: newValue])
+                }
+            case .many(var positions):
+                storage = .none  // `positions` is then the dictionary's only owner: no copy
                 positions[channel] = newValue
                 storage = .many(positions)
             }
