@@ -82,8 +82,20 @@ struct ChannelsDirectoryTests {
         }
         #expect(path.hasSuffix("/channels/a/b.html"))
         #expect(directory.locate("a/missing.html") == .missing)
+        #expect(directory.locate("a/b.html/c") == .missing)
         #expect(directory.locate("a") == .notAFile)
+        #expect(directory.locate("a/") == .notAFile)
+        #expect(directory.locate("") == .outside)
         #expect(directory.locate("../outside") == .outside)
+        // Through `.`, `..` or a link that stays inside: the real path of the file.
+        #expect(directory.locate("a/./b.html") == .file(path))
+        #expect(directory.locate("a/../a/b.html") == .file(path))
+        try folder.link("c", to: folder.channels.appendingPathComponent("a"))
+        #expect(directory.locate("c/b.html") == .file(path))
+        try folder.link("a/d.html", to: folder.channels.appendingPathComponent("a/b.html"))
+        #expect(directory.locate("a/d.html") == .file(path))
+        try folder.link("a/e.html", to: folder.channels.appendingPathComponent("a/missing.html"))
+        #expect(directory.locate("a/e.html") == .missing)
     }
 
     @Test func unreadableAndOversizeFiles() throws {

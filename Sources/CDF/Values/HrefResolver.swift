@@ -94,8 +94,11 @@ enum HrefResolver {
             return .failure(
                 HrefProblem(code: .badHref, message: "'\(text)' names a host but no scheme, and there is no http(s) BASE"))
         }
-        // Windows-era manifests write local paths with backslashes.
-        let path = reference.path.replacingOccurrences(of: "\\", with: "/")
+        // Windows-era manifests write local paths with backslashes. (Bytes are searched, not
+        // Foundation's string ranges: every item of every load passes here.)
+        let path =
+            reference.path.utf8.contains(UInt8(ascii: "\\"))
+            ? String(reference.path.map { $0 == "\\" ? "/" : $0 }) : reference.path
         guard !path.hasPrefix("/") else {
             return .failure(
                 HrefProblem(
@@ -108,7 +111,7 @@ enum HrefResolver {
         var segments = folder
         var isFolder = false
         for part in path.split(separator: "/", omittingEmptySubsequences: false) {
-            guard let decoded = percentDecoded(String(part)), !decoded.contains("/"), !decoded.contains("\0")
+            guard let decoded = percentDecoded(String(part)), !decoded.utf8.contains(where: { $0 == 0x2F || $0 == 0 })
             else {
                 return .failure(HrefProblem(code: .badHref, message: "'\(text)' has a malformed path segment"))
             }
@@ -132,7 +135,7 @@ enum HrefResolver {
 
     /// `%41` → `A`; nil when an escape is malformed or the bytes are not UTF-8.
     static func percentDecoded(_ text: String) -> String? {
-        guard text.contains("%") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {

@@ -30,7 +30,26 @@ public struct ChannelsDirectory: Sendable {
     }
 
     /// Where `relativePath` (as a manifest's local HREF resolves to) leads.
+    ///
+    /// Every check and every load locates each of a channel's files, so the common path, plain
+    /// folders and a file, costs one `lstat` per component below the folder and resolves
+    /// nothing. A symbolic link, `.` or `..` on the way has the whole path resolved
+    /// (`realpath`), since it may lead out.
     public func locate(_ relativePath: String) -> ContentLocation {
+        var path = root
+        var info = stat()
+        for component in relativePath.split(separator: "/") {
+            guard component != ".", component != ".." else { return locateResolving(relativePath) }
+            path += "/" + component
+            guard lstat(path, &info) == 0 else { return .missing }
+            if info.st_mode & S_IFMT == S_IFLNK { return locateResolving(relativePath) }
+        }
+        guard path != root else { return .outside }
+        return info.st_mode & S_IFMT == S_IFREG ? .file(path) : .notAFile
+    }
+
+    /// `locate` for a path through a symbolic link, `.` or `..`.
+    private func locateResolving(_ relativePath: String) -> ContentLocation {
         guard let real = ChannelsDirectory.realPath(root + "/" + relativePath) else { return .missing }
         guard real.hasPrefix(root + "/") else { return .outside }
         var info = stat()
