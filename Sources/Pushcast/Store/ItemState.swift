@@ -26,4 +26,16 @@ public struct ItemState: Codable, Sendable, Hashable, FetchableRecord, Persistab
         self.etag = etag
         self.lastModified = lastModified
     }
+
+    /// Read from its row by column (every check reads every item's state; Codable's decoder
+    /// cost more than the query).
+    public init(row: Row) throws {
+        channel = try row.decode(forColumn: "channel")
+        itemID = try row.decode(forColumn: "itemID")
+        revision = try row.decode(forColumn: "revision")
+        lastmod = try row.decode(forColumn: "lastmod")
+        contentHash = try row.decode(forColumn: "contentHash")
+        etag = try row.decode(forColumn: "etag")
+        lastModified = try row.decode(forColumn: "lastModified")
+    }
 }
