@@ -53,4 +53,28 @@ struct CatalogTests {
         // And the store holds the manifest as this version writes it.
         #expect(try await store.channel("news")?.decodedManifest()?.title == "From the file")
     }
+
+    @Test func aChangedFileReachesTheChannelsThatUseItAsWrittenOrThroughALink() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let channels = folder.appendingPathComponent("channels")
+        try FileManager.default.createDirectory(at: channels.appendingPathComponent("news"), withIntermediateDirectories: true)
+        try "<p>a</p>".write(to: channels.appendingPathComponent("news/a.html"), atomically: true, encoding: .utf8)
+        try "<p>b</p>".write(to: channels.appendingPathComponent("news/b.html"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            at: channels.appendingPathComponent("alias"), withDestinationURL: channels.appendingPathComponent("news"))
+        for (name, href) in [("direct", "news/a.html"), ("linked", "alias/a.html"), ("other", "news/b.html")] {
+            try "<?xml version=\"1.0\"?>\n<CHANNEL><ITEM HREF=\"\(href)\"/></CHANNEL>"
+                .write(to: channels.appendingPathComponent("\(name).cdf"), atomically: true, encoding: .utf8)
+        }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("db.sqlite").path)
+        let catalog = Catalog(
+            directory: try ChannelsDirectory(path: channels.path), displayFolder: "channels", store: store,
+            limits: ParseLimits(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        _ = try await catalog.start()
+        #expect(await catalog.channels(using: ["news/a.html"]) == ["direct", "linked"])
+        #expect(await catalog.channels(using: ["alias/a.html"]) == ["direct", "linked"])
+        #expect(await catalog.channels(using: ["news/b.html", "news/none.html"]) == ["other"])
+        #expect(await catalog.channels(using: ["news/none.html"]) == [])
+    }
 }

@@ -209,16 +209,16 @@ public actor Catalog {
 
     /// The live channels whose local items use any of `paths` (paths below `channels/`,
     /// compared as written in the manifest and as resolved through symbolic links).
+    /// A path as written is looked for first; items are resolved (one `locate` each) only in
+    /// channels that do not name it as written.
     public func channels(using paths: Set<String>) -> Set<String> {
+        let live = entries.values.filter { $0.status != .retired && $0.channel != nil }
+        var result = Set(
+            live.filter { entry in entry.channel?.items.contains { $0.local && paths.contains($0.href) } == true }.map(\.id))
         let resolved = Set(paths.compactMap { resolve($0) })
-        var result: Set<String> = []
-        for entry in entries.values where entry.status != .retired {
-            guard let channel = entry.channel else { continue }
-            for item in channel.items where item.local {
-                if paths.contains(item.href) || resolve(item.href).map(resolved.contains) == true {
-                    result.insert(entry.id)
-                    break
-                }
+        for entry in live where !result.contains(entry.id) {
+            if entry.channel?.items.contains(where: { $0.local && resolve($0.href).map(resolved.contains) == true }) == true {
+                result.insert(entry.id)
             }
         }
         return result
