@@ -155,6 +155,23 @@ struct StreamMachineTests {
         #expect(run.finals == [true] && machine.isClosed)
     }
 
+    @Test func manifestChangesTakeNoPlaceInAWaitingItemStreamsQueue() {
+        var machine = Self.machine(capacity: 2)
+        _ = machine.start()
+        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)])))
+        _ = machine.writabilityChanged(false, now: Self.start)
+        for _ in 1...10 {
+            guard case .ignored = machine.receive(.changed("a")) else {
+                Issue.record("a manifest change was queued")
+                return
+            }
+        }
+        #expect(machine.receive(.entry(Self.entry(6))).isQueued)
+        #expect(machine.receive(.entry(Self.entry(7))).isQueued)
+        let run = Run(&machine, machine.writabilityChanged(true, now: Self.start))
+        #expect(run.written == [.item("a", 6, live: true), .item("a", 7, live: true)])
+    }
+
     @Test func aReaderStalledPastTheWriteTimeoutIsCutOffAndAQuietOneGetsHeartbeats() {
         var machine = Self.machine()
         _ = machine.start()

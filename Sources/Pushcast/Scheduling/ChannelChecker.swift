@@ -36,13 +36,17 @@ struct ChannelChecker: Sendable {
                     return next
                 }
             }
-            let known = try await store.itemStates(channel: id)
             // Local items first: a slow or dead origin never holds up what is already on disk.
             let (remote, local) = (
                 channel.items.filter(Checker.needsNetwork), channel.items.filter { !Checker.needsNetwork($0) }
             )
-            var appended = try await record(await checker.observe(local, known: known), channel: id)
-            appended += try await record(await checker.observe(remote, known: known), channel: id)
+            // What is known of each item is read by the store inside `record`; here only a
+            // remote fetch needs it first (its validators, for a conditional GET).
+            var appended = try await record(await checker.observe(local, known: [:]), channel: id)
+            if !remote.isEmpty {
+                let known = try await store.itemStates(channel: id)
+                appended += try await record(await checker.observe(remote, known: known), channel: id)
+            }
             Counter(label: "pushcast_checks_total", dimensions: [("channel", id), ("result", "ok")]).increment()
             if !appended.isEmpty {
                 Counter(label: "pushcast_items_logged_total", dimensions: [("channel", id)]).increment(by: appended.count)

@@ -85,6 +85,9 @@ struct StreamMachine {
         case .opening, .live, .fetching: break
         }
         if case .shutdown = event { return .act(finish()) }
+        // A manifest read again means nothing to an item stream, so it takes no place in the
+        // queue of one that is waiting (a publisher touching the manifest never overflows it).
+        if case .changed = event, case .items = settings.presentation { return .ignored }
         if phase == .live, writable, pending.isEmpty, queue.isEmpty {
             return handle(event).map { .act($0) } ?? .ignored
         }
