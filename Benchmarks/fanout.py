@@ -469,11 +469,11 @@ def storm(readers: int, rate: float, client: Client) -> str:
     try:
         seconds = before_restart + after_restart + 20
         processes = []
-        for index in range((readers + PER_PROCESS - 1) // PER_PROCESS):
-            count = min(PER_PROCESS, readers - index * PER_PROCESS)
+        for index in range((readers + client.per_process - 1) // client.per_process):
+            count = min(client.per_process, readers - index * client.per_process)
             env = dict(os.environ, FANOUT_RECONNECT="1")
             processes.append(subprocess.Popen(
-                client.command + ["127.0.0.1", str(server.port), server.reader_path(index, index * PER_PROCESS, count),
+                client.command + ["127.0.0.1", str(server.port), server.reader_path(index, index * client.per_process, count),
                  str(count), str(seconds)],
                 stdout=subprocess.PIPE, text=True, env=env))
         for process in processes:

@@ -15,20 +15,20 @@ struct StreamFraming: Sendable {
     }
 
     let kind: Kind
-    let delimiters: StreamDelimiters
     /// The multipart boundary; nil for Server-Sent Events.
     let boundary: SharedBoundary?
+    var delimiters: StreamDelimiters { boundary?.delimiters ?? .events }
 
     static func multipart(_ format: WireFormat, boundary: SharedBoundary) -> StreamFraming {
-        StreamFraming(kind: .multipart(format), delimiters: boundary.delimiters, boundary: boundary)
+        StreamFraming(kind: .multipart(format), boundary: boundary)
     }
 
-    static let events = StreamFraming(kind: .events, delimiters: .events, boundary: nil)
+    static let events = StreamFraming(kind: .events, boundary: nil)
 
     /// Whole states (a badge's boundary carries each part's header block in its delimiters;
     /// SPEC §3.2).
     static func states(boundary: SharedBoundary) -> StreamFraming {
-        StreamFraming(kind: .states, delimiters: boundary.delimiters, boundary: boundary)
+        StreamFraming(kind: .states, boundary: boundary)
     }
 
     /// `part` with the delimiter after it (the close delimiter when `final`) as one HTTP/1.1
