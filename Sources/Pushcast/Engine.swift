@@ -170,7 +170,7 @@ public final class Engine: Service, Sendable {
             if batch.rescan {
                 toCheck = try await catalog.rescan()
             } else {
-                let manifests = batch.paths.filter { !$0.contains("/") && Catalog.isManifestName($0) }
+                let manifests = batch.paths.filter { !$0.contains(Character("/")) && Catalog.isManifestName($0) }
                 for file in manifests.sorted() { toCheck.formUnion(try await catalog.reload(file: file)) }
                 let using = await catalog.channels(using: batch.paths.subtracting(manifests))
                 // Read their manifests again too: a `missing-file` warning ends when the file comes.

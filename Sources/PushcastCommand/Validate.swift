@@ -37,7 +37,7 @@ struct Validate: ParsableCommand {
                     diagnostics: [Diagnostic(.error, .unreadable, "cannot open the folder of \(file)", file: file)],
                     channel: nil)
             }
-            return directory.loadManifest(at: file, displayPath: file, limits: limits)
+            return directory.loadManifest(at: file, displayPath: file, limits: limits).manifest
         }
         if json {
             let encoder = JSONEncoder()

@@ -31,13 +31,19 @@ struct CatalogTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let channels = folder.appendingPathComponent("channels")
         try FileManager.default.createDirectory(at: channels, withIntermediateDirectories: true)
-        try "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>From the file</TITLE></CHANNEL>"
-            .write(to: channels.appendingPathComponent("news.cdf"), atomically: true, encoding: .utf8)
+        for name in ["news", "old"] {
+            try "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>From the file</TITLE></CHANNEL>"
+                .write(to: channels.appendingPathComponent("\(name).cdf"), atomically: true, encoding: .utf8)
+        }
         let store = try SQLiteStore(path: folder.appendingPathComponent("db.sqlite").path)
-        try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel(title: "Stored"))
-        // Another version of Pushcast stored it differently.
+        for name in ["news", "old"] {
+            try await store.saveChannel(id: name, file: "\(name).cdf", status: .ok, diagnostics: [], manifest: .titled("Stored"))
+        }
+        // Another version of Pushcast stored them differently, or read manifests differently.
         try await store.write { db in
-            try db.execute(sql: "UPDATE channel SET manifest = '{\"title\": 42}', diagnostics = 'not json'")
+            try db.execute(sql: "UPDATE manifest SET leftOut = '{\"title\": 42}' WHERE channel = 'news'")
+            try db.execute(sql: "UPDATE manifest SET source = X'3C3F786D6C' WHERE channel = 'old'")
+            try db.execute(sql: "UPDATE channel SET diagnostics = 'not json' WHERE id = 'news'")
         }
         let recorder = LogRecorder()
         let catalog = Catalog(
@@ -45,13 +51,47 @@ struct CatalogTests {
             limits: ParseLimits(), logger: Logger(label: "test") { _ in recorder })
         _ = try await catalog.start()
         #expect(await catalog.entry("news")?.channel?.title == "From the file")
-        let said = recorder.lines.withLock { $0 }.filter { $0.contains("could not be read") && $0.contains("channel=news") }
-        #expect(said.count == 2, "\(recorder.lines.withLock { $0 })")
+        #expect(await catalog.entry("old")?.channel?.title == "From the file")
+        let lines = recorder.lines.withLock { $0 }
+        let said = lines.filter { $0.contains("could not be read") && $0.contains("channel=news") }
+        #expect(said.count == 2, "\(lines)")
         // The reason in words; the decoder's own text only in the debug line after it.
         #expect(said.allSatisfy { $0.contains("reason=stored data is not in the form this version of Pushcast reads") })
         #expect(said.allSatisfy { !$0.contains("DecodingError") && !$0.contains("typeMismatch") })
-        // And the store holds the manifest as this version writes it.
-        #expect(try await store.channel("news")?.decodedManifest()?.title == "From the file")
+        #expect(lines.filter { $0.contains("does not load in this version of Pushcast") && $0.contains("channel=old") }.count == 1)
+        // And the store holds the manifests as this version writes them.
+        for name in ["news", "old"] {
+            let stored = try #require(try await store.manifest(name))
+            #expect(try stored.channel(displayPath: "channels/\(name).cdf", limits: ParseLimits())?.title == "From the file")
+        }
+    }
+
+    @Test func theLastGoodManifestComesBackAfterARestartWithoutTheItemsLeftOut() async throws {
+        let folder = try TemporaryChannels()
+        try folder.write("<p>ok</p>", to: "news/ok.html")
+        let secret = try folder.write("secret", to: "secret.html", in: folder.outside)
+        try folder.link("news/escape.html", to: secret)
+        try folder.write(
+            """
+            <?xml version="1.0"?>
+            <CHANNEL><TITLE>Good</TITLE><ITEM HREF="news/ok.html"/><ITEM HREF="news/escape.html"/></CHANNEL>
+            """, to: "news.cdf")
+        let store = try SQLiteStore(path: folder.outside.appendingPathComponent("db.sqlite").path)
+        func started() async throws -> Catalog {
+            let catalog = Catalog(
+                directory: try ChannelsDirectory(path: folder.channels.path), displayFolder: "channels", store: store,
+                limits: ParseLimits(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            _ = try await catalog.start()
+            return catalog
+        }
+        let first = try await started()
+        let good = try #require(await first.entry("news")?.channel)
+        #expect(good.items.map(\.href) == ["news/ok.html"])
+        // Broken while no server runs: the next start serves the last good version, as it was.
+        try folder.write("<?xml version=\"1.0\"?>\n<!DOCTYPE CHANNEL [<!ENTITY e \"boom\">]>\n<CHANNEL><TITLE>&e;</TITLE></CHANNEL>", to: "news.cdf")
+        let second = try await started()
+        #expect(await second.entry("news")?.status == .error)
+        #expect(await second.entry("news")?.channel == good)
     }
 
     @Test func aChangedFileReachesTheChannelsThatUseItAsWrittenOrThroughALink() async throws {

@@ -58,9 +58,14 @@ struct ChannelsDirectoryTests {
             </CHANNEL>
             """, to: "news.cdf")
         let directory = try ChannelsDirectory(path: folder.channels.path)
-        let manifest = directory.loadManifest(
+        let loaded = directory.loadManifest(
             at: folder.channels.appendingPathComponent("news.cdf").path, displayPath: "channels/news.cdf")
+        let manifest = loaded.manifest
         #expect(manifest.ok)
+        #expect(loaded.leftOut == ["news/escape.html", "elsewhere/secret.html"])
+        // What the store keeps gives the same channel back, without reading the folder again.
+        let stored = try StoredManifest(source: loaded.source, leftOut: loaded.leftOut)
+        #expect(try stored.channel(displayPath: "channels/news.cdf", limits: ParseLimits()) == manifest.channel)
         #expect(manifest.channel?.items.map(\.href) == ["news/ok.html", "news/alias.html", "news/gone.html", "news"])
         let outside = manifest.diagnostics.filter { $0.code == .hrefOutsideChannels }
         #expect(outside.count == 3)  // two items and the logo
@@ -102,10 +107,14 @@ struct ChannelsDirectoryTests {
         let folder = try TemporaryChannels()
         let directory = try ChannelsDirectory(path: folder.channels.path)
         let missing = directory.loadManifest(at: folder.channels.appendingPathComponent("none.cdf").path, displayPath: "none.cdf")
+            .manifest
         #expect(!missing.ok && missing.diagnostics.map(\.code) == [.unreadable])
+        #expect(missing.diagnostics.first?.message == "cannot read the file: there is no such file; check its name and folder")
+        let aFolder = directory.loadManifest(at: folder.channels.path, displayPath: "folder.cdf").manifest
+        #expect(aFolder.diagnostics.map(\.message) == ["cannot read the file: it is a folder, not a file"])
         let big = folder.channels.appendingPathComponent("big.cdf")
         try Data(count: 3 << 20).write(to: big)
-        let tooLarge = directory.loadManifest(at: big.path, displayPath: "big.cdf")
+        let tooLarge = directory.loadManifest(at: big.path, displayPath: "big.cdf").manifest
         #expect(tooLarge.diagnostics.map(\.code) == [.tooLarge])
         #expect(tooLarge.diagnostics.first?.message.contains("\(3 << 20) bytes") == true)
         #expect(throws: ChannelsDirectoryError.self) { try ChannelsDirectory(path: big.path) }

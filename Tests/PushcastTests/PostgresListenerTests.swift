@@ -50,7 +50,7 @@ struct PostgresListenerTests {
             try await store.migrate()
             group.addTask { await listener.run { heard.note($0) } }
             try await heard.waitFor("connected")
-            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
             try await heard.waitFor("changed news")
             let seen = [ItemObservation(item: Item(id: "a", href: "a", local: true, title: "a", lastmod: nil))]
             _ = try await store.record(seen, channel: "news")

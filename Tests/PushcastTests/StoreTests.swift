@@ -121,7 +121,7 @@ struct StoreTests {
 
     @Test(arguments: Kind.available) func aCheckLogsOldestFirstAndAnItemWaitsForItsFile(_ kind: Kind) async throws {
         try await withStore(kind) { store in
-            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
             var waiting = observation("late", lastmod: "2026-01-02")
             waiting.awaitingFile = true
             let undated = ItemObservation(item: Item(id: "undated", href: "undated", local: true, title: "undated"))
@@ -143,8 +143,8 @@ struct StoreTests {
 
     @Test(arguments: Kind.available) func sequencesAreGapFreeAndNeverReused(_ kind: Kind) async throws {
         try await withStore(kind) { store in
-            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
-            try await store.saveChannel(id: "other", file: "other.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
+            try await store.saveChannel(id: "other", file: "other.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
             let first = try await store.record(
                 [observation("a", lastmod: "2026-01-01"), observation("b", lastmod: "2026-01-01")], channel: "news")
             #expect(first.map(\.seq) == [1, 2] && first.map(\.event) == [.new, .new])
@@ -172,7 +172,7 @@ struct StoreTests {
 
     @Test(arguments: Kind.available) func pruningKeepsRecentEntriesWhateverTheirNumber(_ kind: Kind) async throws {
         try await withStore(kind) { store in
-            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
             _ = try await store.record((0..<5).map { observation("i\($0)", lastmod: "2026-01-01") }, channel: "news")
             #expect(try await store.prune(keepItems: 1, keepSeconds: 30 * 86_400) == 0)
             #expect(try await store.entries(channel: "news", after: 0, limit: 10).count == 5)
@@ -181,12 +181,21 @@ struct StoreTests {
 
     @Test(arguments: Kind.available) func lastGoodManifestSurvivesARejection(_ kind: Kind) async throws {
         try await withStore(kind) { store in
-            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel(title: "Good"))
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("Good"))
             let problem = Diagnostic(.error, .notWellFormed, "broken", file: "news.cdf", line: 3, column: 4)
             try await store.saveChannel(id: "news", file: "news.cdf", status: .error, diagnostics: [problem], manifest: nil)
             let record = try #require(try await store.channel("news"))
             #expect(try record.status == .error && record.decodedDiagnostics() == [problem])
-            #expect(try record.decodedManifest()?.title == "Good")
+            let stored = try #require(try await store.manifest("news"))
+            #expect(stored == .titled("Good"))
+            #expect(try await store.manifests() == ["news": .titled("Good")])
+            #expect(try stored.channel(displayPath: "channels/news.cdf", limits: ParseLimits())?.title == "Good")
+            // A manifest stored again replaces the last; the row goes with a channel forgotten.
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("Better"))
+            #expect(try await store.manifest("news") == .titled("Better"))
+            #expect(try await store.forgetChannel(id: "news"))
+            #expect(try await store.manifests().isEmpty)
+            #expect(try await store.manifest("news") == nil)
         }
     }
 
@@ -206,7 +215,7 @@ struct StoreTests {
 
     @Test(arguments: Kind.available) func subscriptionsStartBeforeTheNewestItemsAndKeepOnlyTheTokensHash(_ kind: Kind) async throws {
         try await withStore(kind) { store in
-            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
             _ = try await store.record((0..<5).map { observation("i\($0)", lastmod: "2026-01-01") }, channel: "news")
             #expect(try await store.forgetChannel(id: "news") == false)
             try await store.createSubscriber(id: "s1", name: "one", tokenHash: "9f86d0")
@@ -226,7 +235,7 @@ struct StoreTests {
     /// Two nodes see the same file change at once: it is logged once, and the numbers stay gap-free.
     @Test(arguments: Kind.available) func twoNodesRecordingTheSameChangeLogItOnce(_ kind: Kind) async throws {
         try await withStores(kind, count: 2) { stores in
-            try await stores[0].saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            try await stores[0].saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
             for round in 1...20 {
                 let seen = [observation("a", lastmod: "2026-01-\(String(format: "%02d", round))")]
                 async let first = stores[0].record(seen, channel: "news")
@@ -241,7 +250,7 @@ struct StoreTests {
 
     @Test(arguments: Kind.available) func eachScheduledCheckIsClaimedByOneNode(_ kind: Kind) async throws {
         try await withStores(kind, count: 2) { stores in
-            try await stores[0].saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: Channel())
+            try await stores[0].saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             let nodes = ["node-a", "node-b"]
             for round in 1...10 {
@@ -260,5 +269,12 @@ struct StoreTests {
             #expect(try await stores[1].claimCheck(channel: "news", holder: nodes[1], until: later, now: later.addingTimeInterval(899)))
             #expect(try await !stores[0].claimCheck(channel: "gone", holder: nodes[0], until: later, now: now))
         }
+    }
+}
+
+extension StoredManifest {
+    /// A one-line manifest with the title `title`, as a file would hold it.
+    static func titled(_ title: String) -> StoredManifest {
+        StoredManifest(source: Array("<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>\(title)</TITLE></CHANNEL>\n".utf8), leftOut: "[]")
     }
 }

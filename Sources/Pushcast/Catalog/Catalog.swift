@@ -39,8 +39,9 @@ public actor Catalog {
     /// retired channels). Returns the ids of the channels to check. With `readingFolder`
     /// false (`--serve-only`), only what the store remembers: other nodes read the manifests.
     public func start(readingFolder: Bool = true) async throws -> Set<String> {
+        let manifests = try await store.manifests()
         for record in try await store.channels() {
-            entries[record.id] = entry(from: record, keeping: nil)
+            entries[record.id] = entry(from: record, manifest: manifests[record.id], keeping: nil)
         }
         guard readingFolder else { return [] }
         var toCheck: Set<String> = []
@@ -50,23 +51,35 @@ public actor Catalog {
         return toCheck
     }
 
-    /// A channel as the store remembers it; a manifest that is not stored keeps `keeping`'s.
-    private func entry(from record: ChannelRecord, keeping: Entry?) -> Entry {
+    /// A channel as the store remembers it, its last good manifest parsed again from the
+    /// stored bytes; a manifest that is not stored, or no longer loads, keeps `keeping`'s.
+    private func entry(from record: ChannelRecord, manifest: StoredManifest?, keeping: Entry?) -> Entry {
         Entry(
             id: record.id, file: record.file, status: record.status,
             diagnostics: remembered(record) { try $0.decodedDiagnostics() } ?? [],
-            channel: (remembered(record) { try $0.decodedManifest() } ?? nil) ?? keeping?.channel)
+            channel: manifest.flatMap { channel(from: $0, of: record) } ?? keeping?.channel)
     }
 
-    /// What another node changed, read back from the store (`record`; nil when the channel
-    /// is gone from it): this node serves every channel as the store has it.
-    public func adopt(_ record: ChannelRecord?, id: String) -> Adoption {
+    private func channel(from manifest: StoredManifest, of record: ChannelRecord) -> Channel? {
+        let parsed = remembered(record) { _ in try manifest.channel(displayPath: displayFolder + "/" + record.file, limits: limits) }
+        if case .some(.none) = parsed {
+            logger.warning(
+                "the last good manifest the database remembers of a channel does not load in this version of Pushcast; its manifest is read again from its file",
+                metadata: ["channel": "\(record.id)", "file": "\(record.file)"])
+        }
+        return parsed ?? nil
+    }
+
+    /// What another node changed, read back from the store (`record` and its `manifest`;
+    /// record nil when the channel is gone from it): this node serves every channel as the
+    /// store has it.
+    public func adopt(_ record: ChannelRecord?, manifest: StoredManifest?, id: String) -> Adoption {
         let before = entries[id]
         guard let record else {
             entries[id] = nil
             return before == nil ? .unchanged : .forgotten
         }
-        let after = entry(from: record, keeping: before)
+        let after = entry(from: record, manifest: manifest, keeping: before)
         guard after != before else { return .unchanged }
         entries[id] = after
         return after.status == .retired && before?.status != .retired ? .retired : .changed
@@ -114,7 +127,8 @@ public actor Catalog {
                 "manifest ignored: its channel id is taken", metadata: ["file": "\(file)", "channel": "\(id)", "by": "\(existing.file)"])
             return []
         }
-        let manifest = directory.loadManifest(at: path, displayPath: displayFolder + "/" + file, limits: limits)
+        let loaded = directory.loadManifest(at: path, displayPath: displayFolder + "/" + file, limits: limits)
+        let manifest = loaded.manifest
         let previous = entries[id]
         var entry = previous ?? Entry(id: id, file: file, status: .error, diagnostics: [], channel: nil)
         entry.file = file
@@ -128,7 +142,9 @@ public actor Catalog {
             {
                 return [id]
             }
-            try await store.saveChannel(id: id, file: file, status: .ok, diagnostics: manifest.diagnostics, manifest: channel)
+            try await store.saveChannel(
+                id: id, file: file, status: .ok, diagnostics: manifest.diagnostics,
+                manifest: try StoredManifest(source: loaded.source, leftOut: loaded.leftOut))
             var metadata: Logger.Metadata = [
                 "channel": "\(id)", "mode": "\(manifest.mode?.rawValue ?? "-")", "items": "\(channel.items.count)",
             ]
@@ -237,7 +253,7 @@ public actor Catalog {
 
     /// `news.cdf` or `news.xml` (any case), not hidden.
     public static func isManifestName(_ name: String) -> Bool {
-        guard !name.hasPrefix("."), !name.contains("/"), let dot = name.lastIndex(of: ".") else { return false }
+        guard !name.hasPrefix("."), !name.contains(Character("/")), let dot = name.lastIndex(of: ".") else { return false }
         return ChannelID.manifestExtensions.contains(name[name.index(after: dot)...].lowercased())
     }
 }

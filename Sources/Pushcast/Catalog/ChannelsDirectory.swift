@@ -61,26 +61,30 @@ public struct ChannelsDirectory: Sendable {
     /// checks each local HREF against the folder: one that leaves it through a symbolic
     /// link is an error and its item is left out; one that names no file is a warning.
     /// `displayPath` is how diagnostics name the file.
-    public func loadManifest(at path: String, displayPath: String, limits: ParseLimits = ParseLimits()) -> Manifest {
+    public func loadManifest(at path: String, displayPath: String, limits: ParseLimits = ParseLimits()) -> LoadedManifest {
         let bytes: [UInt8]
         let size: Int
         do {
             (bytes, size) = try ChannelsDirectory.readPrefix(of: path, limit: limits.maxBytes + 1)
         } catch {
             let stem = ChannelID.stem(ofFile: displayPath)
-            return Manifest(
-                file: displayPath, id: ChannelID.id(forStem: stem) ?? stem, mode: nil,
-                diagnostics: [Diagnostic(.error, .unreadable, "cannot read the file: \(Self.whyUnreadable(path))", file: displayPath)],
-                channel: nil)
+            return LoadedManifest(
+                manifest: Manifest(
+                    file: displayPath, id: ChannelID.id(forStem: stem) ?? stem, mode: nil,
+                    diagnostics: [
+                        Diagnostic(.error, .unreadable, "cannot read the file: \(Self.whyUnreadable(path))", file: displayPath)
+                    ],
+                    channel: nil),
+                source: [], leftOut: [])
         }
         var manifest = ManifestParser.parse(bytes, file: displayPath, fileSize: size, limits: limits)
-        guard let channel = manifest.channel else { return manifest }
-        var escaped: Set<String> = []
+        guard let channel = manifest.channel else { return LoadedManifest(manifest: manifest, source: bytes, leftOut: []) }
+        var escaped: [String] = []
         for item in channel.items where item.local {
             switch locate(item.href) {
             case .file: break
             case .outside:
-                escaped.insert(item.id)
+                escaped.append(item.id)
                 manifest.diagnostics.append(
                     Diagnostic(
                         .error, .hrefOutsideChannels,
@@ -101,10 +105,8 @@ public struct ChannelsDirectory: Sendable {
                     "logo '\(logo)' leads outside the channels folder through a symbolic link; it will not be served",
                     file: displayPath))
         }
-        if !escaped.isEmpty {
-            manifest.channel = channel.keepingItems { !escaped.contains($0.id) }
-        }
-        return manifest
+        manifest.channel = StoredManifest.leaving(escaped, outOf: channel)
+        return LoadedManifest(manifest: manifest, source: bytes, leftOut: escaped)
     }
 
     /// Why the file at `path` could not be read, in words (never Foundation's error text).
@@ -118,14 +120,33 @@ public struct ChannelsDirectory: Sendable {
         return "reading it failed; check the disk"
     }
 
-    /// At most `limit` bytes from the start of the file, and the file's whole size.
-    static func readPrefix(of path: String, limit: Int) throws -> ([UInt8], Int) {
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        let data = try handle.read(upToCount: limit) ?? Data()
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? data.count
-        return ([UInt8](data), max(size, data.count))
+    /// At most `limit` bytes from the start of the file, and the file's whole size: one
+    /// `open`, `fstat` and (for a file that does not grow meanwhile) one `read`.
+    static func readPrefix(of path: String, limit: Int) throws(UnreadableFile) -> ([UInt8], Int) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw UnreadableFile() }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw UnreadableFile() }
+        // One byte more than its size, so that one read finds the end.
+        var bytes = [UInt8](repeating: 0, count: min(limit, max(Int(info.st_size), 0) + 1))
+        var count = 0
+        while count < limit {
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: min(limit, 2 * count) - count)) }
+            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if read == 0 { break }
+            guard read > 0 else {
+                if errno == EINTR { continue }
+                throw UnreadableFile()
+            }
+            count += read
+        }
+        bytes.removeSubrange(count...)
+        return (bytes, max(Int(info.st_size), count))
     }
+
+    /// A manifest file that could not be opened or read (`whyUnreadable` says why, in words).
+    struct UnreadableFile: Error {}
 
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }

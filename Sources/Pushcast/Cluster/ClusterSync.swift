@@ -76,7 +76,8 @@ actor ClusterSync {
     private func refresh(_ id: String) async -> Bool {
         do {
             let record = try await store.channel(id)
-            switch await catalog.adopt(record, id: id) {
+            let manifest = record == nil ? nil : try await store.manifest(id)
+            switch await catalog.adopt(record, manifest: manifest, id: id) {
             case .changed:
                 hub.touch(id)
             case .retired:

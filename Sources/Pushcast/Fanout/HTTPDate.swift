@@ -32,7 +32,8 @@ public enum HTTPDate {
         let whole = seconds.rounded(.down)
         let text = Timestamp(secondsSince1970: Int64(whole)).description
         let milliseconds = min(Int(((seconds - whole) * 1000).rounded()), 999)
-        return String(text.dropLast()) + "." + String(format: "%03d", milliseconds) + "Z"
+        // 1000 + ms, less its leading 1: three digits, zero-padded.
+        return String(text.dropLast()) + "." + String(1000 + milliseconds).dropFirst() + "Z"
     }
 
     private static func two(_ value: Int) -> String {

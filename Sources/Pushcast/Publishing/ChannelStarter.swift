@@ -68,7 +68,7 @@ public struct ChannelStarter: Sendable {
         do throws(PublishingError) {
             try AtomicFile.commit(try AtomicFile.stage(Array(starter.welcomePage.utf8), beside: page), to: page, replacing: false)
             let staged = try AtomicFile.stage(Array(starter.manifest.utf8), beside: manifest)
-            let loaded = directory.loadManifest(at: staged, displayPath: manifest, limits: limits)
+            let loaded = directory.loadManifest(at: staged, displayPath: manifest, limits: limits).manifest
             guard loaded.ok, loaded.mode == .strict, loaded.diagnostics.isEmpty else {
                 AtomicFile.discard(staged)
                 AtomicFile.discard(page)

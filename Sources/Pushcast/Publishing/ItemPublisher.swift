@@ -31,7 +31,7 @@ public struct ItemPublisher: Sendable {
             throw PublishingError("There is no manifest at \(path). Check the path, or start a channel with `pushcast new NAME`.")
         }
         let lock = try ManifestLock(path)
-        let original = directory.loadManifest(at: path, displayPath: path, limits: limits)
+        let original = directory.loadManifest(at: path, displayPath: path, limits: limits).manifest
         let source = try ManifestSource(path: path, manifest: original)
         var entry = ItemEntry(id: request.id, href: "", title: request.title, abstract: request.abstract, lastmod: request.lastmod)
         var copy: ContentCopy?
@@ -52,7 +52,7 @@ public struct ItemPublisher: Sendable {
                 throw PublishingError("Cannot find the end tag </CHANNEL> in \(path); nothing was changed.")
             }
             let staged = try AtomicFile.stage(edit.bytes, beside: path)
-            let candidate = directory.loadManifest(at: staged, displayPath: path, limits: limits)
+            let candidate = directory.loadManifest(at: staged, displayPath: path, limits: limits).manifest
             let check = NewItemCheck(
                 original: original, candidate: candidate,
                 lines: edit.line...(edit.line + (entry.abstract == nil ? 2 : 3)))

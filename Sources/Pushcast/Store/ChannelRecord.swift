@@ -2,9 +2,9 @@ import CDF
 import Foundation
 import GRDB
 
-/// What the store remembers of a channel: its status, its diagnostics, the last good
-/// manifest (so a rejected edit never takes the channel down, even across a restart), and
-/// the last sequence number its log has used.
+/// What the store remembers of a channel: its status, its diagnostics and the last sequence
+/// number its log has used. Its last good manifest (so a rejected edit never takes the
+/// channel down, even across a restart) is kept beside it (`StoredManifest`).
 public struct ChannelRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "channel"
 
@@ -14,8 +14,6 @@ public struct ChannelRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
     public var status: ChannelStatus
     /// JSON array of `Diagnostic`.
     public var diagnostics: String
-    /// JSON of the last good `Channel`, if there ever was one.
-    public var manifest: String?
     public var lastSeq: Int64
     /// When the newest entry was logged (seconds since 1970).
     public var lastChange: Double?
@@ -25,12 +23,6 @@ public struct ChannelRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
     /// The stored diagnostics; throws when they no longer decode (stored by another version).
     public func decodedDiagnostics() throws -> [Diagnostic] {
         try JSONDecoder().decode([Diagnostic].self, from: Data(diagnostics.utf8))
-    }
-
-    /// The stored last good manifest, if any; throws when it no longer decodes (stored by
-    /// another version).
-    public func decodedManifest() throws -> Channel? {
-        try manifest.map { try JSONDecoder().decode(Channel.self, from: Data($0.utf8)) }
     }
 }
 

@@ -54,28 +54,47 @@ public final class SQLiteStore: Store {
         try await pool.read { db in try ChannelRecord.fetchOne(db, key: id) }
     }
 
+    /// Each channel's last good manifest, by channel id.
+    public func manifests() async throws -> [String: StoredManifest] {
+        try await pool.read { db in
+            var manifests: [String: StoredManifest] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT channel, source, leftOut FROM manifest") {
+                manifests[row["channel"]] = StoredManifest(source: [UInt8](row["source"] as Data), leftOut: row["leftOut"])
+            }
+            return manifests
+        }
+    }
+
+    public func manifest(_ channel: String) async throws -> StoredManifest? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT source, leftOut FROM manifest WHERE channel = ?", arguments: [channel]).map {
+                StoredManifest(source: [UInt8]($0["source"] as Data), leftOut: $0["leftOut"])
+            }
+        }
+    }
+
     /// Records a channel's status, diagnostics and (when given) its new last good manifest,
-    /// keeping its log position.
+    /// keeping its log position: two statements, compiled once, and nothing read first.
     public func saveChannel(
-        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: Channel?,
+        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?,
         now: Date
     ) async throws {
         let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
-        let manifestJSON = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try await write { db in
-            if var record = try ChannelRecord.fetchOne(db, key: id) {
-                record.file = file
-                record.status = status
-                record.diagnostics = diagnosticsJSON
-                if let manifestJSON { record.manifest = manifestJSON }
-                record.updatedAt = now.timeIntervalSince1970
-                try record.update(db)
-            } else {
-                try ChannelRecord(
-                    id: id, file: file, status: status, diagnostics: diagnosticsJSON, manifest: manifestJSON,
-                    lastSeq: 0, lastChange: nil, lastCheck: nil, updatedAt: now.timeIntervalSince1970
-                ).insert(db)
-            }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO channel (id, file, status, diagnostics, updatedAt) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET file = excluded.file, status = excluded.status,
+                      diagnostics = excluded.diagnostics, updatedAt = excluded.updatedAt
+                    """
+            ).execute(arguments: [id, file, status, diagnosticsJSON, now.timeIntervalSince1970])
+            guard let manifest else { return }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO manifest (channel, source, leftOut) VALUES (?, ?, ?)
+                    ON CONFLICT (channel) DO UPDATE SET source = excluded.source, leftOut = excluded.leftOut
+                    """
+            ).execute(arguments: [id, Data(manifest.source), manifest.leftOut])
         }
     }
 
@@ -107,21 +126,25 @@ public final class SQLiteStore: Store {
         -> [LogEntry]
     {
         try await write { db in
-            guard var record = try ChannelRecord.fetchOne(db, key: channel) else { return [] }
-            let known = try ItemState.filter(Column("channel") == channel).fetchAll(db)
+            guard
+                var lastSeq = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT lastSeq FROM channel WHERE id = ?"), arguments: [channel])
+            else { return [] }
+            let known = try ItemState.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM itemState WHERE channel = ?"), arguments: [channel])
             let states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
             let loggedAt = now.timeIntervalSince1970
             let plan = try ChangePlan(observations, known: states, channel: channel, loggedAt: loggedAt)
             for state in plan.states { try state.save(db) }
             var appended = plan.entries
             for index in appended.indices {
-                record.lastSeq += 1
-                appended[index].seq = record.lastSeq
+                lastSeq += 1
+                appended[index].seq = lastSeq
                 try appended[index].insert(db)
             }
-            record.lastCheck = loggedAt
-            if !appended.isEmpty { record.lastChange = loggedAt }
-            try record.update(db)
+            try db.cachedStatement(
+                sql: "UPDATE channel SET lastSeq = ?, lastCheck = ?, lastChange = coalesce(?, lastChange) WHERE id = ?"
+            ).execute(arguments: [lastSeq, loggedAt, appended.isEmpty ? nil : loggedAt, channel])
             return appended
         }
     }

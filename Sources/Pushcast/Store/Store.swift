@@ -18,10 +18,13 @@ public protocol Store: Sendable {
     // Channels
     func channels() async throws -> [ChannelRecord]
     func channel(_ id: String) async throws -> ChannelRecord?
-    /// Writes a channel's status and diagnostics, and its manifest when given (a nil manifest
-    /// keeps the last good one).
+    /// Each channel's last good manifest, by channel id.
+    func manifests() async throws -> [String: StoredManifest]
+    func manifest(_ channel: String) async throws -> StoredManifest?
+    /// Writes a channel's status and diagnostics, and its last good manifest when given (a
+    /// nil manifest keeps the one stored).
     func saveChannel(
-        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: Channel?, now: Date
+        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?, now: Date
     ) async throws
     /// Removes a channel that never logged an item; false, and nothing removed, when it has a log.
     func forgetChannel(id: String) async throws -> Bool
@@ -60,8 +63,9 @@ public protocol Store: Sendable {
 }
 
 extension Store {
-    public func saveChannel(id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: Channel?)
-        async throws
+    public func saveChannel(
+        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?
+    ) async throws
     {
         try await saveChannel(id: id, file: file, status: status, diagnostics: diagnostics, manifest: manifest, now: Date())
     }

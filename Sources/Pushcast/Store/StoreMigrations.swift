@@ -69,6 +69,19 @@ enum StoreMigrations {
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN checkLeaseUntil REAL")
             try db.execute(sql: "ALTER TABLE channel ADD COLUMN checkLeaseHolder TEXT")
         }
+        migrator.registerMigration("v3: the last good manifest kept as its file's bytes, beside the channel") { db in
+            // The JSON of v1 is not kept: every manifest is read again from its file at start,
+            // and stored anew when it loads.
+            try db.execute(
+                sql: """
+                    CREATE TABLE manifest (
+                        channel TEXT PRIMARY KEY NOT NULL REFERENCES channel(id) ON DELETE CASCADE,
+                        source BLOB NOT NULL,
+                        leftOut TEXT NOT NULL DEFAULT '[]'
+                    ) WITHOUT ROWID;
+                    ALTER TABLE channel DROP COLUMN manifest;
+                    """)
+        }
         return migrator
     }
 }

@@ -84,6 +84,19 @@ enum PostgresMigrations {
                 #"ALTER TABLE channel ADD COLUMN "checkLeaseHolder" TEXT"#,
             ]
         ),
+        (
+            3, "the last good manifest kept as its file's bytes, beside the channel",
+            [
+                """
+                CREATE TABLE manifest (
+                    channel TEXT PRIMARY KEY NOT NULL REFERENCES channel(id) ON DELETE CASCADE,
+                    source BYTEA NOT NULL,
+                    "leftOut" TEXT NOT NULL DEFAULT '[]'
+                )
+                """,
+                "ALTER TABLE channel DROP COLUMN manifest",
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, in one transaction. Nodes starting at

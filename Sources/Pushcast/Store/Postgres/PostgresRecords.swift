@@ -5,17 +5,17 @@ import PostgresNIO
 /// order each decoder reads them.
 enum PostgresRecords {
     static let channelColumns =
-        #"id, file, status, diagnostics, manifest, "lastSeq", "lastChange", "lastCheck", "updatedAt""#
+        #"id, file, status, diagnostics, "lastSeq", "lastChange", "lastCheck", "updatedAt""#
 
     static func channels(_ rows: PostgresRowSequence) async throws -> [ChannelRecord] {
         var records: [ChannelRecord] = []
-        for try await (id, file, status, diagnostics, manifest, lastSeq, lastChange, lastCheck, updatedAt) in rows.decode(
-            (String, String, String, String, String?, Int64, Double?, Double?, Double).self)
+        for try await (id, file, status, diagnostics, lastSeq, lastChange, lastCheck, updatedAt) in rows.decode(
+            (String, String, String, String, Int64, Double?, Double?, Double).self)
         {
             records.append(
                 ChannelRecord(
                     id: id, file: file, status: try known(ChannelStatus(rawValue: status), status), diagnostics: diagnostics,
-                    manifest: manifest, lastSeq: lastSeq, lastChange: lastChange, lastCheck: lastCheck,
+                    lastSeq: lastSeq, lastChange: lastChange, lastCheck: lastCheck,
                     updatedAt: updatedAt))
         }
         return records

@@ -66,23 +66,47 @@ public final class PostgresStore: Store {
         ).first
     }
 
+    /// Each channel's last good manifest, by channel id.
+    public func manifests() async throws -> [String: StoredManifest] {
+        var manifests: [String: StoredManifest] = [:]
+        for try await (channel, source, leftOut) in try await client.query(
+            #"SELECT channel, source, "leftOut" FROM manifest"#, logger: logger
+        ).decode((String, ByteBuffer, String).self) {
+            manifests[channel] = StoredManifest(source: Array(source.readableBytesView), leftOut: leftOut)
+        }
+        return manifests
+    }
+
+    public func manifest(_ channel: String) async throws -> StoredManifest? {
+        try await client.query(
+            #"SELECT source, "leftOut" FROM manifest WHERE channel = \#(channel)"#, logger: logger
+        ).decode((ByteBuffer, String).self).first { _ in true }.map {
+            StoredManifest(source: Array($0.0.readableBytesView), leftOut: $0.1)
+        }
+    }
+
     /// Records a channel's status, diagnostics and (when given) its new last good manifest,
     /// keeping its log position.
     public func saveChannel(
-        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: CDF.Channel?, now: Date
+        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?, now: Date
     ) async throws {
         let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
-        let manifestJSON = try manifest.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        // One statement, so one transaction: the other nodes are notified at its commit.
+        // One statement, so one transaction: the other nodes are notified at its commit. The
+        // manifest's row is written after the channel's (a data-modifying WITH sees no other's
+        // rows, but its foreign key is checked at the statement's end).
         try await client.query(
             """
             WITH saved AS (
-              INSERT INTO channel (id, file, status, diagnostics, manifest, "updatedAt")
-              VALUES (\(id), \(file), \(status.rawValue), \(diagnosticsJSON), \(manifestJSON), \(now.timeIntervalSince1970))
+              INSERT INTO channel (id, file, status, diagnostics, "updatedAt")
+              VALUES (\(id), \(file), \(status.rawValue), \(diagnosticsJSON), \(now.timeIntervalSince1970))
               ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file, status = EXCLUDED.status,
-                diagnostics = EXCLUDED.diagnostics, manifest = COALESCE(EXCLUDED.manifest, channel.manifest),
-                "updatedAt" = EXCLUDED."updatedAt"
-              RETURNING id)
+                diagnostics = EXCLUDED.diagnostics, "updatedAt" = EXCLUDED."updatedAt"
+              RETURNING id),
+            kept AS (
+              INSERT INTO manifest (channel, source, "leftOut")
+              SELECT id, \(manifest.map { ByteBuffer(bytes: $0.source) }), \(manifest?.leftOut) FROM saved
+              WHERE \(manifest != nil)
+              ON CONFLICT (channel) DO UPDATE SET source = EXCLUDED.source, "leftOut" = EXCLUDED."leftOut")
             SELECT pg_notify(\(PostgresListener.channelChannel), id) FROM saved
             """, logger: logger)
     }
