@@ -22,30 +22,37 @@ public struct ChannelsDirectory: Sendable {
         case notAFile
     }
 
+    /// The folder, held open (as the watcher holds it): `locate` looks paths up from here, so
+    /// the kernel walks only the components below it. Replace what is in the folder, not the
+    /// folder itself.
+    private let folder: OpenFolder
+
     public init(path: String) throws(ChannelsDirectoryError) {
         guard let real = ChannelsDirectory.realPath(path) else { throw .notFound(path) }
         var info = stat()
         guard stat(real, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw .notAFolder(path) }
+        guard let folder = OpenFolder(real) else { throw .notFound(path) }
         root = real
+        self.folder = folder
     }
 
     /// Where `relativePath` (as a manifest's local HREF resolves to) leads.
     ///
     /// Every check and every load locates each of a channel's files, so the common path, plain
-    /// folders and a file, costs one `lstat` per component below the folder and resolves
-    /// nothing. A symbolic link, `.` or `..` on the way has the whole path resolved
-    /// (`realpath`), since it may lead out.
+    /// folders and a file, costs one `lstat` per component below the folder (relative to the
+    /// open folder: `fstatat`) and resolves nothing. A symbolic link, `.` or `..` on the way has
+    /// the whole path resolved (`realpath`), since it may lead out.
     public func locate(_ relativePath: String) -> ContentLocation {
-        var path = root
+        var path = ""
         var info = stat()
         for component in relativePath.split(separator: "/") {
             guard component != ".", component != ".." else { return locateResolving(relativePath) }
-            path += "/" + component
-            guard lstat(path, &info) == 0 else { return .missing }
+            path += path.isEmpty ? String(component) : "/" + component
+            guard fstatat(folder.descriptor, path, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .missing }
             if info.st_mode & S_IFMT == S_IFLNK { return locateResolving(relativePath) }
         }
-        guard path != root else { return .outside }
-        return info.st_mode & S_IFMT == S_IFREG ? .file(path) : .notAFile
+        guard !path.isEmpty else { return .outside }
+        return info.st_mode & S_IFMT == S_IFREG ? .file(root + "/" + path) : .notAFile
     }
 
     /// `locate` for a path through a symbolic link, `.` or `..`.
@@ -165,5 +172,19 @@ public enum ChannelsDirectoryError: Error, Sendable, CustomStringConvertible {
         case .notFound(let path): "no such folder: \(path)"
         case .notAFolder(let path): "not a folder: \(path)"
         }
+    }
+}
+
+/// A folder held open for lookups below it, closed with its last user.
+final class OpenFolder: Sendable {
+    let descriptor: Int32
+
+    init?(_ path: String) {
+        descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+    }
+
+    deinit {
+        close(descriptor)
     }
 }

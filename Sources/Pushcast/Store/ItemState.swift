@@ -3,7 +3,7 @@ import GRDB
 /// What the checker knows of one item, kept apart from the log so that pruning the log
 /// never makes an old item look new: its revision, LASTMOD, content hash, and the
 /// validators for a conditional GET of its remote content.
-public struct ItemState: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct ItemState: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "itemState"
 
     public var channel: String

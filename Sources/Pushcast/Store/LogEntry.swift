@@ -4,7 +4,7 @@ import GRDB
 
 /// One entry of a channel's item log: an item that was new or updated, with the next
 /// sequence number of its channel. The log is what every transport serves.
-public struct LogEntry: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct LogEntry: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "itemLog"
 
     public enum Event: String, Codable, Sendable, Hashable, DatabaseValueConvertible {

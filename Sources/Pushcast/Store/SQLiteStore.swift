@@ -121,7 +121,8 @@ public final class SQLiteStore: Store {
     // MARK: - The item log
 
     /// Applies the check's `ChangePlan` and numbers its entries with the channel's next
-    /// sequence numbers, all in one transaction. Returns what was appended.
+    /// sequence numbers, all in one transaction. Returns what was appended. Every statement
+    /// is compiled once (cached) and binds its values directly: this runs for every change.
     public func record(_ observations: [ItemObservation], channel: String, now: Date) async throws
         -> [LogEntry]
     {
@@ -135,12 +136,35 @@ public final class SQLiteStore: Store {
             let states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
             let loggedAt = now.timeIntervalSince1970
             let plan = try ChangePlan(observations, known: states, channel: channel, loggedAt: loggedAt)
-            for state in plan.states { try state.save(db) }
+            let saveState = try db.cachedStatement(
+                sql: """
+                    INSERT INTO itemState (channel, itemID, revision, lastmod, contentHash, etag, lastModified)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (channel, itemID) DO UPDATE SET revision = excluded.revision, lastmod = excluded.lastmod,
+                      contentHash = excluded.contentHash, etag = excluded.etag, lastModified = excluded.lastModified
+                    """)
+            for state in plan.states {
+                try saveState.execute(arguments: [
+                    state.channel, state.itemID, state.revision, state.lastmod, state.contentHash, state.etag,
+                    state.lastModified,
+                ])
+            }
+            let append = try db.cachedStatement(
+                sql: """
+                    INSERT INTO itemLog (channel, seq, event, itemID, revision, title, abstract, href, local, lastmod,
+                      section, precache, contentType, contentHash, contentSize, content, loggedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             var appended = plan.entries
             for index in appended.indices {
                 lastSeq += 1
                 appended[index].seq = lastSeq
-                try appended[index].insert(db)
+                let entry = appended[index]
+                try append.execute(arguments: [
+                    entry.channel, entry.seq, entry.event.rawValue, entry.itemID, entry.revision, entry.title, entry.abstract,
+                    entry.href, entry.local, entry.lastmod, entry.section, entry.precache, entry.contentType,
+                    entry.contentHash, entry.contentSize, entry.content, entry.loggedAt,
+                ])
             }
             try db.cachedStatement(
                 sql: "UPDATE channel SET lastSeq = ?, lastCheck = ?, lastChange = coalesce(?, lastChange) WHERE id = ?"
