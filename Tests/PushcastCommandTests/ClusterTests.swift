@@ -242,7 +242,9 @@ struct ClusterTests {
         try "<p>0</p>".write(to: folder.appendingPathComponent("channels/a.html"), atomically: true, encoding: .utf8)
         try "<CHANNEL><TITLE>News</TITLE><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM></CHANNEL>"
             .write(to: folder.appendingPathComponent("channels/news.cdf"), atomically: true, encoding: .utf8)
-        let port = ServerProcess.freePort()
+        // Three ports in a row (the script numbers its nodes from PORT): taken where no other
+        // test's server, started on port 0, can be given one of them meanwhile.
+        let port = ServerProcess.freePorts(3)
         let output = folder.appendingPathComponent("cluster.out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let script = Process()

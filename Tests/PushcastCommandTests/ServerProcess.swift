@@ -19,18 +19,34 @@ final class ServerProcess: Sendable {
 
     /// A port that was free a moment ago (for a server that must come back on the same one).
     static func freePort() -> Int {
+        bindable(0) ?? 0
+    }
+
+    /// The first of `count` consecutive ports that are free now, below the kernel's ephemeral
+    /// range (32768 and up), where no server started with `--port 0` can take one of them
+    /// before they are used.
+    static func freePorts(_ count: Int) -> Int {
+        while true {
+            let first = Int.random(in: 20_000..<(32_768 - count))
+            if (first..<(first + count)).allSatisfy({ bindable($0) != nil }) { return first }
+        }
+    }
+
+    /// The port bound when binding 127.0.0.1:`port` (0: any) succeeds now, or nil.
+    private static func bindable(_ port: Int) -> Int? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
+        let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 ? getsockname(descriptor, pointer, &length) : -1
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
             }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
 
     /// A fresh folder with an empty `channels/`.

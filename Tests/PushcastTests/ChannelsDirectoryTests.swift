@@ -101,6 +101,19 @@ struct ChannelsDirectoryTests {
         #expect(directory.locate("a/d.html") == .file(path))
         try folder.link("a/e.html", to: folder.channels.appendingPathComponent("a/missing.html"))
         #expect(directory.locate("a/e.html") == .missing)
+        // One pass over many paths looks each plain folder up once, and finds what each path
+        // on its own finds: a link, a file taken for a folder, a missing one are never taken
+        // for plain folders.
+        try folder.link("outside", to: folder.outside)
+        try folder.write("secret", to: "s.html", in: folder.outside)
+        let paths = [
+            "a/b.html", "a/b.html/c", "c/b.html", "outside/s.html", "a/missing.html", "a/d.html", "a", "x/y.html", "a/./b.html",
+        ]
+        var seen = ChannelsDirectory.SeenFolders()
+        for _ in 0..<2 {
+            for path in paths { #expect(directory.locate(path, seen: &seen) == directory.locate(path), "\(path)") }
+        }
+        #expect(directory.locate("outside/s.html") == .outside)
     }
 
     @Test func unreadableAndOversizeFiles() throws {

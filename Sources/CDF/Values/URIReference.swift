@@ -18,25 +18,25 @@ public struct URIReference: Sendable, Hashable, CustomStringConvertible {
         self.fragment = fragment
     }
 
+    /// The delimiters are ASCII, so they are looked for byte by byte (every HREF of every
+    /// manifest load passes here), as the RFC's split does, whatever follows them.
     public init(parsing text: String) {
         var rest = Substring(text)
-        if let hash = rest.firstIndex(of: "#") {
-            fragment = String(rest[rest.index(after: hash)...])
+        if let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) {
+            fragment = String(rest[rest.utf8.index(after: hash)...])
             rest = rest[..<hash]
         }
-        if let question = rest.firstIndex(of: "?") {
-            query = String(rest[rest.index(after: question)...])
+        if let question = rest.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            query = String(rest[rest.utf8.index(after: question)...])
             rest = rest[..<question]
         }
-        if let colon = rest.firstIndex(of: ":"), URIReference.isSchemeName(rest[..<colon]),
-            !rest[..<colon].contains("/")
-        {
+        if let colon = rest.utf8.firstIndex(of: UInt8(ascii: ":")), URIReference.isSchemeName(rest[..<colon]) {
             scheme = String(rest[..<colon]).lowercased()
-            rest = rest[rest.index(after: colon)...]
+            rest = rest[rest.utf8.index(after: colon)...]
         }
-        if rest.hasPrefix("//") {
-            let afterSlashes = rest.index(rest.startIndex, offsetBy: 2)
-            let end = rest[afterSlashes...].firstIndex(of: "/") ?? rest.endIndex
+        if rest.utf8.starts(with: "//".utf8) {
+            let afterSlashes = rest.utf8.index(rest.startIndex, offsetBy: 2)
+            let end = rest.utf8[afterSlashes...].firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
             authority = String(rest[afterSlashes..<end])
             rest = rest[end...]
         }

@@ -40,19 +40,38 @@ public struct ChannelsDirectory: Sendable {
     ///
     /// Every check and every load locates each of a channel's files, so the common path, plain
     /// folders and a file, costs one `lstat` per component below the folder (relative to the
-    /// open folder: `fstatat`) and resolves nothing. A symbolic link, `.` or `..` on the way has
-    /// the whole path resolved (`realpath`), since it may lead out.
-    public func locate(_ relativePath: String) -> ContentLocation {
+    /// open folder: `fstatat`) and resolves nothing; a folder in `seen` (found plain earlier in
+    /// the same pass) is not looked up again. A symbolic link, `.` or `..` on the way has the
+    /// whole path resolved (`realpath`), since it may lead out.
+    public func locate(_ relativePath: String, seen: inout SeenFolders) -> ContentLocation {
+        let components = relativePath.split(separator: "/")
+        guard !components.isEmpty else { return .outside }
+        if components.contains(where: { $0 == "." || $0 == ".." }) { return locateResolving(relativePath) }
         var path = ""
         var info = stat()
-        for component in relativePath.split(separator: "/") {
-            guard component != ".", component != ".." else { return locateResolving(relativePath) }
+        for (index, component) in components.enumerated() {
             path += path.isEmpty ? String(component) : "/" + component
+            let isFolder = index < components.count - 1
+            if isFolder, seen.plain.contains(path) { continue }
             guard fstatat(folder.descriptor, path, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .missing }
             if info.st_mode & S_IFMT == S_IFLNK { return locateResolving(relativePath) }
+            if isFolder, info.st_mode & S_IFMT == S_IFDIR { seen.plain.insert(path) }
         }
-        guard !path.isEmpty else { return .outside }
         return info.st_mode & S_IFMT == S_IFREG ? .file(root + "/" + path) : .notAFile
+    }
+
+    /// `locate` for one path on its own.
+    public func locate(_ relativePath: String) -> ContentLocation {
+        var seen = SeenFolders()
+        return locate(relativePath, seen: &seen)
+    }
+
+    /// The folders below the channels folder found to be plain folders (not links) during one
+    /// pass over many paths, such as a manifest's items: each is looked up once per pass.
+    public struct SeenFolders: Sendable {
+        fileprivate var plain: Set<String> = []
+
+        public init() {}
     }
 
     /// `locate` for a path through a symbolic link, `.` or `..`.
@@ -87,8 +106,9 @@ public struct ChannelsDirectory: Sendable {
         var manifest = ManifestParser.parse(bytes, file: displayPath, fileSize: size, limits: limits)
         guard let channel = manifest.channel else { return LoadedManifest(manifest: manifest, source: bytes, leftOut: []) }
         var escaped: [String] = []
+        var seen = SeenFolders()
         for item in channel.items where item.local {
-            switch locate(item.href) {
+            switch locate(item.href, seen: &seen) {
             case .file: break
             case .outside:
                 escaped.append(item.id)
@@ -105,7 +125,7 @@ public struct ChannelsDirectory: Sendable {
             }
         }
         let logos = channel.logos.filter(\.local) + channel.items.flatMap(\.logos).filter(\.local)
-        for logo in Set(logos.map(\.href)).sorted() where locate(logo) == .outside {
+        for logo in Set(logos.map(\.href)).sorted() where locate(logo, seen: &seen) == .outside {
             manifest.diagnostics.append(
                 Diagnostic(
                     .error, .hrefOutsideChannels,

@@ -8,16 +8,16 @@ struct LocalContentReader: Sendable {
     let limits: ContentLimits
     let logger: Logger
 
-    /// True when `relativePath` is a file inside the channels folder.
-    func exists(_ relativePath: String) -> Bool {
-        if case .file = directory.locate(relativePath) { return true }
+    /// True when `relativePath` is a file inside the channels folder (`seen`: see `locate`).
+    func exists(_ relativePath: String, seen: inout ChannelsDirectory.SeenFolders) -> Bool {
+        if case .file = directory.locate(relativePath, seen: &seen) { return true }
         return false
     }
 
     /// The file's content, or nil when it is missing, not a file, leaves the folder, or
     /// cannot be read to its end (said in the log: a part of it is never taken for all).
-    func read(_ relativePath: String) -> ObservedContent? {
-        guard case .file(let path) = directory.locate(relativePath),
+    func read(_ relativePath: String, seen: inout ChannelsDirectory.SeenFolders) -> ObservedContent? {
+        guard case .file(let path) = directory.locate(relativePath, seen: &seen),
             let handle = FileHandle(forReadingAtPath: path)
         else { return nil }
         defer { try? handle.close() }
