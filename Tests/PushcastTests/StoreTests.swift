@@ -199,6 +199,23 @@ struct StoreTests {
         }
     }
 
+    @Test(arguments: Kind.available) func aManifestChangeAndWhatItLogsCommitTogether(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            let save = ChannelSave(file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
+            // A channel the store never saw: saved, then logged, in one transaction.
+            let first = try await store.record([observation("a", lastmod: "2026-01-01")], channel: "news", saving: save)
+            #expect(first.map(\.seq) == [1])
+            #expect(try await store.channel("news")?.status == .ok)
+            #expect(try await store.manifest("news") == .titled("News"))
+            // Saved again with nothing to log: the manifest moves, the log stays.
+            var newer = save
+            newer.manifest = .titled("Newer")
+            #expect(try await store.record([], channel: "news", saving: newer).isEmpty)
+            #expect(try await store.manifest("news") == .titled("Newer"))
+            #expect(try await store.channel("news")?.lastSeq == 1)
+        }
+    }
+
     @Test(arguments: Kind.available) func cursorsMoveForwardOnlyAllInOneWrite(_ kind: Kind) async throws {
         try await withStore(kind) { store in
             try await store.createSubscriber(id: "s1", name: "one", tokenHash: "h")

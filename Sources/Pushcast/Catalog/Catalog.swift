@@ -5,7 +5,9 @@ import Logging
 /// The current set of channels (DESIGN.md step 2): for each, the last good manifest, its
 /// diagnostics and its status. It re-reads a manifest when told, keeps the last good
 /// version live when a new one is rejected, and retires a channel whose file is gone.
-/// Every change of status is written to the store first.
+/// A manifest that loads is written to the store with the check that follows it, in that
+/// check's transaction (`unsavedLoad`, `saved`); every other change of status is written
+/// to the store first.
 public actor Catalog {
     /// One channel as the catalog knows it.
     public struct Entry: Sendable, Equatable {
@@ -26,6 +28,8 @@ public actor Catalog {
     /// How diagnostics name manifests: the channels folder as given, then the file name.
     private let displayFolder: String
     private var entries: [String: Entry] = [:]
+    /// Loads not yet written to the store, by channel id (see above).
+    private var unsaved: [String: ChannelSave] = [:]
 
     public init(directory: ChannelsDirectory, displayFolder: String, store: any Store, limits: ParseLimits, logger: Logger) {
         self.directory = directory
@@ -142,8 +146,8 @@ public actor Catalog {
             {
                 return [id]
             }
-            try await store.saveChannel(
-                id: id, file: file, status: .ok, diagnostics: manifest.diagnostics,
+            unsaved[id] = ChannelSave(
+                file: file, status: .ok, diagnostics: manifest.diagnostics,
                 manifest: try StoredManifest(source: loaded.source, leftOut: loaded.leftOut))
             var metadata: Logger.Metadata = [
                 "channel": "\(id)", "mode": "\(manifest.mode?.rawValue ?? "-")", "items": "\(channel.items.count)",
@@ -159,7 +163,7 @@ public actor Catalog {
         {
             return []
         }
-        try await store.saveChannel(id: id, file: file, status: .error, diagnostics: manifest.diagnostics, manifest: nil)
+        try await save(ChannelSave(file: file, status: .error, diagnostics: manifest.diagnostics, manifest: nil), id: id)
         logger.error(
             "channel rejected",
             metadata: [
@@ -197,7 +201,28 @@ public actor Catalog {
             return
         }
         entries[entry.id] = nil
+        unsaved[entry.id] = nil
         logger.info("manifest removed; its channel never loaded, so it is forgotten", metadata: ["file": "\(entry.file)"])
+    }
+
+    /// Writes `save` at once, with the last good manifest of a load not yet written (the
+    /// channel stopped loading before its check wrote it).
+    private func save(_ save: ChannelSave, id: String) async throws {
+        var save = save
+        save.manifest = save.manifest ?? unsaved[id]?.manifest
+        try await store.saveChannel(
+            id: id, file: save.file, status: save.status, diagnostics: save.diagnostics, manifest: save.manifest)
+        unsaved[id] = nil
+    }
+
+    /// The load of channel `id` not yet written to the store, for the check that writes it.
+    public func unsavedLoad(_ id: String) -> ChannelSave? {
+        unsaved[id]
+    }
+
+    /// A check wrote `save`; a later load, if there was one, is still to be written.
+    public func saved(_ save: ChannelSave, id: String) {
+        if unsaved[id] == save { unsaved[id] = nil }
     }
 
     private func retire(_ entry: Entry) async throws {
@@ -205,7 +230,7 @@ public actor Catalog {
         retired.status = .retired
         retired.diagnostics = []
         entries[entry.id] = retired
-        try await store.saveChannel(id: entry.id, file: entry.file, status: .retired, diagnostics: [], manifest: nil)
+        try await save(ChannelSave(file: entry.file, status: .retired, diagnostics: [], manifest: nil), id: entry.id)
         logger.info("channel retired", metadata: ["channel": "\(entry.id)", "file": "\(entry.file)"])
     }
 

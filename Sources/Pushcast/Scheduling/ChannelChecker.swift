@@ -41,8 +41,11 @@ struct ChannelChecker: Sendable {
                 channel.items.filter(Checker.needsNetwork), channel.items.filter { !Checker.needsNetwork($0) }
             )
             // What is known of each item is read by the store inside `record`; here only a
-            // remote fetch needs it first (its validators, for a conditional GET).
-            var appended = try await record(await checker.observe(local, known: [:]), channel: id)
+            // remote fetch needs it first (its validators, for a conditional GET). A load the
+            // store has not been told yet is written in the same transaction.
+            let saving = await catalog.unsavedLoad(id)
+            var appended = try await record(await checker.observe(local, known: [:]), channel: id, saving: saving)
+            if let saving { await catalog.saved(saving, id: id) }
             if !remote.isEmpty {
                 let known = try await store.itemStates(channel: id)
                 appended += try await record(await checker.observe(remote, known: known), channel: id)
@@ -59,11 +62,14 @@ struct ChannelChecker: Sendable {
         return next
     }
 
-    /// Logs what changed among `observations`, then hands it to the hub at once (through the
-    /// follower, which keeps each channel's order with what other nodes log).
-    private func record(_ observations: [ItemObservation], channel id: String) async throws -> [LogEntry] {
-        guard !observations.isEmpty else { return [] }
-        let appended = try await store.record(observations, channel: id)
+    /// Saves the channel when `saving` says so and logs what changed among `observations`,
+    /// then hands it to the hub at once (through the follower, which keeps each channel's
+    /// order with what other nodes log).
+    private func record(_ observations: [ItemObservation], channel id: String, saving: ChannelSave? = nil) async throws
+        -> [LogEntry]
+    {
+        guard !observations.isEmpty || saving != nil else { return [] }
+        let appended = try await store.record(observations, channel: id, saving: saving)
         for logged in appended {
             logger.info(
                 "item logged",

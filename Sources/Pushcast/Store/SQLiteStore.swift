@@ -74,28 +74,39 @@ public final class SQLiteStore: Store {
     }
 
     /// Records a channel's status, diagnostics and (when given) its new last good manifest,
-    /// keeping its log position: two statements, compiled once, and nothing read first.
+    /// keeping its log position.
     public func saveChannel(
         id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?,
         now: Date
     ) async throws {
-        let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
-        try await write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO channel (id, file, status, diagnostics, updatedAt) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET file = excluded.file, status = excluded.status,
-                      diagnostics = excluded.diagnostics, updatedAt = excluded.updatedAt
-                    """
-            ).execute(arguments: [id, file, status, diagnosticsJSON, now.timeIntervalSince1970])
-            guard let manifest else { return }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO manifest (channel, source, leftOut) VALUES (?, ?, ?)
-                    ON CONFLICT (channel) DO UPDATE SET source = excluded.source, leftOut = excluded.leftOut
-                    """
-            ).execute(arguments: [id, Data(manifest.source), manifest.leftOut])
-        }
+        let save = ChannelSave(file: file, status: status, diagnostics: diagnostics, manifest: manifest)
+        let diagnosticsJSON = try Self.json(save.diagnostics)
+        try await write { db in try Self.save(save, diagnosticsJSON: diagnosticsJSON, channel: id, now: now, in: db) }
+    }
+
+    /// Writes `save` for channel `id` inside the caller's transaction: two statements,
+    /// compiled once, and nothing read first.
+    private static func save(_ save: ChannelSave, diagnosticsJSON: String, channel id: String, now: Date, in db: Database)
+        throws
+    {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO channel (id, file, status, diagnostics, updatedAt) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET file = excluded.file, status = excluded.status,
+                  diagnostics = excluded.diagnostics, updatedAt = excluded.updatedAt
+                """
+        ).execute(arguments: [id, save.file, save.status, diagnosticsJSON, now.timeIntervalSince1970])
+        guard let manifest = save.manifest else { return }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO manifest (channel, source, leftOut) VALUES (?, ?, ?)
+                ON CONFLICT (channel) DO UPDATE SET source = excluded.source, leftOut = excluded.leftOut
+                """
+        ).execute(arguments: [id, Data(manifest.source), manifest.leftOut])
+    }
+
+    private static func json(_ diagnostics: [Diagnostic]) throws -> String {
+        String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
     }
 
     /// Removes a channel that never logged an item (its manifest never loaded, or its file
@@ -120,13 +131,18 @@ public final class SQLiteStore: Store {
 
     // MARK: - The item log
 
-    /// Applies the check's `ChangePlan` and numbers its entries with the channel's next
-    /// sequence numbers, all in one transaction. Returns what was appended. Every statement
-    /// is compiled once (cached) and binds its values directly: this runs for every change.
-    public func record(_ observations: [ItemObservation], channel: String, now: Date) async throws
+    /// Saves the channel when `saving` says so, applies the check's `ChangePlan` and numbers
+    /// its entries with the channel's next sequence numbers, all in one transaction. Returns
+    /// what was appended. Every statement is compiled once (cached) and binds its values
+    /// directly: this runs for every change.
+    public func record(_ observations: [ItemObservation], channel: String, saving: ChannelSave?, now: Date) async throws
         -> [LogEntry]
     {
-        try await write { db in
+        let diagnosticsJSON = try saving.map { try Self.json($0.diagnostics) }
+        return try await write { db in
+            if let saving, let diagnosticsJSON {
+                try Self.save(saving, diagnosticsJSON: diagnosticsJSON, channel: channel, now: now, in: db)
+            }
             guard
                 var lastSeq = try Int64.fetchOne(
                     db.cachedStatement(sql: "SELECT lastSeq FROM channel WHERE id = ?"), arguments: [channel])

@@ -34,8 +34,11 @@ public protocol Store: Sendable {
     func claimCheck(channel: String, holder: String, until: Date, now: Date) async throws -> Bool
 
     // The item log
-    /// Logs what `observations` show new or updated, in `ChangeRule.loggingOrder`; returns the entries appended.
-    func record(_ observations: [ItemObservation], channel: String, now: Date) async throws -> [LogEntry]
+    /// Logs what `observations` show new or updated, in `ChangeRule.loggingOrder`; returns the
+    /// entries appended. With `saving`, the channel is saved first in the same transaction (as
+    /// `saveChannel` does): a manifest change and what it logs commit together.
+    func record(_ observations: [ItemObservation], channel: String, saving: ChannelSave?, now: Date) async throws
+        -> [LogEntry]
     /// Entries after `seq`, oldest first.
     func entries(channel: String, after seq: Int64, limit: Int) async throws -> [LogEntry]
     /// The newest `limit` items, each as its newest entry, newest first.
@@ -70,8 +73,10 @@ extension Store {
         try await saveChannel(id: id, file: file, status: status, diagnostics: diagnostics, manifest: manifest, now: Date())
     }
 
-    public func record(_ observations: [ItemObservation], channel: String) async throws -> [LogEntry] {
-        try await record(observations, channel: channel, now: Date())
+    public func record(_ observations: [ItemObservation], channel: String, saving: ChannelSave? = nil) async throws
+        -> [LogEntry]
+    {
+        try await record(observations, channel: channel, saving: saving, now: Date())
     }
 
     public func prune(keepItems: Int, keepSeconds: Double) async throws -> Int {

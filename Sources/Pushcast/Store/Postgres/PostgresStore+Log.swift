@@ -7,11 +7,16 @@ import PostgresNIO
 /// sees it as unchanged; sequence numbers come from that row, in the same transaction, and
 /// the other nodes are notified at its commit.
 extension PostgresStore {
-    /// Applies the check's `ChangePlan` under the channel's row lock and numbers its entries
-    /// with the channel's next sequence numbers, all in one transaction. Returns what was appended.
-    public func record(_ observations: [ItemObservation], channel: String, now: Date) async throws -> [LogEntry] {
+    /// Saves the channel when `saving` says so, applies the check's `ChangePlan` under the
+    /// channel's row lock and numbers its entries with the channel's next sequence numbers,
+    /// all in one transaction. Returns what was appended.
+    public func record(_ observations: [ItemObservation], channel: String, saving: ChannelSave?, now: Date) async throws
+        -> [LogEntry]
+    {
         let loggedAt = now.timeIntervalSince1970
+        let saveChannel = try saving.map { try Self.saving($0, channel: channel, now: now) }
         return try await client.withTransaction(logger: logger) { connection in
+            if let saveChannel { try await connection.query(saveChannel, logger: logger) }
             // Another node recording this channel waits here until this transaction ends.
             let locked = try await connection.query(
                 "SELECT id FROM channel WHERE id = \(channel) FOR UPDATE", logger: logger

@@ -90,25 +90,31 @@ public final class PostgresStore: Store {
     public func saveChannel(
         id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?, now: Date
     ) async throws {
-        let diagnosticsJSON = String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
-        // One statement, so one transaction: the other nodes are notified at its commit. The
-        // manifest's row is written after the channel's (a data-modifying WITH sees no other's
-        // rows, but its foreign key is checked at the statement's end).
         try await client.query(
-            """
+            try Self.saving(ChannelSave(file: file, status: status, diagnostics: diagnostics, manifest: manifest), channel: id, now: now),
+            logger: logger)
+    }
+
+    /// The statement that writes `save` for channel `id`: one statement, so its transaction's
+    /// commit (its own, or the log's) notifies the other nodes. The manifest's row is written
+    /// after the channel's (a data-modifying WITH sees no other's rows, but its foreign key is
+    /// checked at the statement's end).
+    static func saving(_ save: ChannelSave, channel id: String, now: Date) throws -> PostgresQuery {
+        let diagnosticsJSON = String(decoding: try JSONEncoder().encode(save.diagnostics), as: UTF8.self)
+        return """
             WITH saved AS (
               INSERT INTO channel (id, file, status, diagnostics, "updatedAt")
-              VALUES (\(id), \(file), \(status.rawValue), \(diagnosticsJSON), \(now.timeIntervalSince1970))
+              VALUES (\(id), \(save.file), \(save.status.rawValue), \(diagnosticsJSON), \(now.timeIntervalSince1970))
               ON CONFLICT (id) DO UPDATE SET file = EXCLUDED.file, status = EXCLUDED.status,
                 diagnostics = EXCLUDED.diagnostics, "updatedAt" = EXCLUDED."updatedAt"
               RETURNING id),
             kept AS (
               INSERT INTO manifest (channel, source, "leftOut")
-              SELECT id, \(manifest.map { ByteBuffer(bytes: $0.source) }), \(manifest?.leftOut) FROM saved
-              WHERE \(manifest != nil)
+              SELECT id, \(save.manifest.map { ByteBuffer(bytes: $0.source) }), \(save.manifest?.leftOut) FROM saved
+              WHERE \(save.manifest != nil)
               ON CONFLICT (channel) DO UPDATE SET source = EXCLUDED.source, "leftOut" = EXCLUDED."leftOut")
             SELECT pg_notify(\(PostgresListener.channelChannel), id) FROM saved
-            """, logger: logger)
+            """
     }
 
     /// Takes the lease in one statement: of two nodes at once, the second waits for the first's
