@@ -27,12 +27,17 @@ struct StreamAdmission: Sendable {
     let logger: Logger
     /// The boundaries every stream of a channel and kind shares.
     let boundaries = Boundaries()
+    /// How many admissions read the store at once: more would only queue at its readers
+    /// (SQLite's pool has five), each holding its task's memory meanwhile.
+    let gate = AdmissionGate(limit: 32)
 
     static let busy = APIError(
         .serviceUnavailable, "too-many-streams", "the server holds as many streams as it may; retry shortly",
         headers: [.retryAfter: "5"])
 
     func decide(_ head: HTTPRequest) async -> Decision {
+        await gate.enter()
+        defer { gate.leave() }
         guard let path = StreamPath(head) else {
             return .refuse(APIError(.notFound, "not-found", "no such path: \(head.path ?? "")"))
         }
