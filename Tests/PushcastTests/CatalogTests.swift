@@ -129,6 +129,12 @@ struct CatalogTests {
         _ = try await catalog.reload(file: "news.cdf")
         await catalog.saved(better, id: "news")
         #expect(await catalog.unsavedLoad("news")?.status == .ok)
+        // Meanwhile the store's older row, read back (a node's own notification, heard late),
+        // does not take the channel back: this node's check writes the newer load.
+        let stale = try #require(try await store.channel("news"))
+        #expect(await catalog.adopt(stale, manifest: try await store.manifest("news"), id: "news") == .unchanged)
+        let entry = await catalog.entry("news")
+        #expect(entry?.status == .ok && entry?.channel?.title == "Good")
     }
 
     /// What the checks that follow a start do with the loads it made, as `ChannelChecker` does:

@@ -76,8 +76,10 @@ public actor Catalog {
 
     /// What another node changed, read back from the store (`record` and its `manifest`;
     /// record nil when the channel is gone from it): this node serves every channel as the
-    /// store has it.
+    /// store has it, except one whose newer load this node's check has yet to write (the
+    /// store is behind it, not ahead).
     public func adopt(_ record: ChannelRecord?, manifest: StoredManifest?, id: String) -> Adoption {
+        guard unsaved[id] == nil else { return .unchanged }
         let before = entries[id]
         guard let record else {
             entries[id] = nil

@@ -160,7 +160,7 @@ public struct ChannelsDirectory: Sendable {
         var count = 0
         while count < limit {
             if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: min(limit, 2 * count) - count)) }
-            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress.map { $0 + count }, $0.count - count) }
             if read == 0 { break }
             guard read > 0 else {
                 if errno == EINTR { continue }
