@@ -4,6 +4,8 @@ import Synchronization
 /// Subscribers' delivery cursors as their streams confirm them (SPEC §4), written to the
 /// store in batches: confirmations from every stream gather here, and one transaction at
 /// most every `interval` writes them all; the engine writes the rest once more at shutdown.
+/// With nothing confirmed, nothing wakes: the first confirmation after a batch rings for the
+/// next one (`run`), so an idle server has no timer of its own here.
 ///
 /// A stream confirms an item only once a later write has reached the socket, so a cursor
 /// never passes an item its reader may not have had. A `kill -9` between a confirmation and
@@ -28,6 +30,8 @@ public final class CursorBook: Sendable {
         var retry: [SubscriptionKey: Int64] = [:]
         /// Batches that failed in a row.
         var failures = 0
+        /// Whether `run` has been told of what is pending.
+        var rung = false
     }
 
     public let interval: Duration
@@ -35,16 +39,26 @@ public final class CursorBook: Sendable {
     private let logger: Logger
     private let pending = Mutex(Pending())
 
+    /// Rung when something is pending that `run` has not been told of; holds one ring at most.
+    private let bell: AsyncStream<Void>
+    private let ring: AsyncStream<Void>.Continuation
+
     public init(store: any Store, logger: Logger, interval: Duration = .milliseconds(200)) {
         self.store = store
         self.logger = logger
         self.interval = interval
+        (bell, ring) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Cursors that may move forward to these sequences (a later confirmation of the same
     /// cursor wins only if it is further).
     public func confirm(_ confirmations: [Confirmation]) {
-        pending.withLock { $0.confirmations.append(contentsOf: confirmations) }
+        let first = pending.withLock { pending in
+            pending.confirmations.append(contentsOf: confirmations)
+            defer { pending.rung = true }
+            return !pending.rung
+        }
+        if first { ring.yield() }
     }
 
     /// Cursors confirmed and not yet written.
@@ -94,15 +108,22 @@ public final class CursorBook: Sendable {
         return cursors
     }
 
-    /// Writes a batch every `interval` until the task is cancelled.
+    /// Until the task is cancelled: once something is pending, waits `interval` (for more to
+    /// gather) and writes a batch; a batch that failed rings again, to be written again.
     public func run() async {
-        while !Task.isCancelled {
+        for await _ in bell {
             do {
                 try await Task.sleep(for: interval)
             } catch {
                 return
             }
+            pending.withLock { $0.rung = false }
             await flush()
+            let unwritten = pending.withLock { pending in
+                defer { pending.rung = pending.rung || !pending.retry.isEmpty }
+                return !pending.rung && !pending.retry.isEmpty
+            }
+            if unwritten { ring.yield() }
         }
     }
 }
