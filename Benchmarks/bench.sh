@@ -69,7 +69,10 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "(an asyncio Protocol per stream, one event loop per 2,500 readers), sharing the two cores"
   echo "with the server; two runs of each server, alternating, each server fresh. The readers' own"
   echo "Python work is most of each delay here, so a server's CPU shows in them as the time it"
-  echo "takes from the readers."
+  echo "takes from the readers. Where the fan-out runs matters too: Pushcast writes to its streams"
+  echo "from an event loop per core; nginx fans out from the worker that accepted each connection,"
+  echo "and the notes under the table say how it spread them. A worker holding them all fans out on"
+  echo "one core and leaves the other to the readers."
   echo
   cat "$out/asyncio.md"
   echo

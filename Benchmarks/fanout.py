@@ -104,6 +104,29 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def established_connections(pids: list[int]) -> list[int]:
+    """How many established TCP connections each process holds (sockets in /proc/PID/fd
+    matched against the ESTABLISHED rows of /proc/net/tcp)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "01":
+                established.add(fields[9])
+    counts = []
+    for pid in pids:
+        count = 0
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:[") and target[8:-1] in established:
+                count += 1
+        counts.append(count)
+    return counts
+
+
 def post_send_time(port: int, path: str) -> None:
     """Publishes one item by a POST whose body is its send time (the probe's and nchan's way)."""
     request = urllib.request.Request(
@@ -396,6 +419,13 @@ http {{
     def after_readers_closed(self) -> str:
         return ""
 
+    def after_readers_connected(self) -> str:
+        """How nginx spread the readers over its workers: each worker fans out to its own, so
+        one worker holding them all is a fan-out on one core, the others left to the readers."""
+        workers = children(self.process.pid)
+        counts = established_connections(workers)
+        return "the readers' connections per nginx worker: " + " / ".join(f"{count:,}" for count in counts)
+
     def reader_path(self, process: int, first: int, count: int) -> str:
         return self.path
 
@@ -426,6 +456,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
             connected += int(line[1])
             connect_ms = max(connect_ms, float(line[2]))
         time.sleep(1)
+        spread = server.after_readers_connected() if hasattr(server, "after_readers_connected") else ""
         after = resident_kib(server.pids)
         cpu_before = cpu_seconds(server.pids)
         items = items if server.publishes else 0
@@ -441,7 +472,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
             client_cpu += int(result[6]) + int(result[7])
             received += int(result[10])
         cpu_after = cpu_seconds(server.pids)
-        note = server.after_readers_closed()
+        note = "; ".join(part for part in (spread, server.after_readers_closed()) if part)
         delays = array.array("Q")
         for index in range(len(processes)):
             path = scratch / f"delays-{index}"
