@@ -212,8 +212,7 @@ public actor Catalog {
     private func save(_ save: ChannelSave, id: String) async throws {
         var save = save
         save.manifest = save.manifest ?? unsaved[id]?.manifest
-        try await store.saveChannel(
-            id: id, file: save.file, status: save.status, diagnostics: save.diagnostics, manifest: save.manifest)
+        try await store.saveChannel(id: id, save, now: Date())
         unsaved[id] = nil
     }
 

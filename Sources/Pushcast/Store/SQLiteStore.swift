@@ -75,11 +75,7 @@ public final class SQLiteStore: Store {
 
     /// Records a channel's status, diagnostics and (when given) its new last good manifest,
     /// keeping its log position.
-    public func saveChannel(
-        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?,
-        now: Date
-    ) async throws {
-        let save = ChannelSave(file: file, status: status, diagnostics: diagnostics, manifest: manifest)
+    public func saveChannel(id: String, _ save: ChannelSave, now: Date) async throws {
         let diagnosticsJSON = try Self.json(save.diagnostics)
         try await write { db in try Self.save(save, diagnosticsJSON: diagnosticsJSON, channel: id, now: now, in: db) }
     }

@@ -23,9 +23,7 @@ public protocol Store: Sendable {
     func manifest(_ channel: String) async throws -> StoredManifest?
     /// Writes a channel's status and diagnostics, and its last good manifest when given (a
     /// nil manifest keeps the one stored).
-    func saveChannel(
-        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?, now: Date
-    ) async throws
+    func saveChannel(id: String, _ save: ChannelSave, now: Date) async throws
     /// Removes a channel that never logged an item; false, and nothing removed, when it has a log.
     func forgetChannel(id: String) async throws -> Bool
     /// Takes a channel's scheduled check for `holder` (a node) until `until` (its next one),
@@ -70,7 +68,8 @@ extension Store {
         id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?
     ) async throws
     {
-        try await saveChannel(id: id, file: file, status: status, diagnostics: diagnostics, manifest: manifest, now: Date())
+        try await saveChannel(
+            id: id, ChannelSave(file: file, status: status, diagnostics: diagnostics, manifest: manifest), now: Date())
     }
 
     public func record(_ observations: [ItemObservation], channel: String, saving: ChannelSave? = nil) async throws

@@ -87,12 +87,8 @@ public final class PostgresStore: Store {
 
     /// Records a channel's status, diagnostics and (when given) its new last good manifest,
     /// keeping its log position.
-    public func saveChannel(
-        id: String, file: String, status: ChannelStatus, diagnostics: [Diagnostic], manifest: StoredManifest?, now: Date
-    ) async throws {
-        try await client.query(
-            try Self.saving(ChannelSave(file: file, status: status, diagnostics: diagnostics, manifest: manifest), channel: id, now: now),
-            logger: logger)
+    public func saveChannel(id: String, _ save: ChannelSave, now: Date) async throws {
+        try await client.query(try Self.saving(save, channel: id, now: now), logger: logger)
     }
 
     /// The statement that writes `save` for channel `id`: one statement, so its transaction's
