@@ -8,8 +8,13 @@ For each reader count, for each server in turn (alternating, fresh each time):
      spread over several processes, and read the server's resident memory before and after;
   3. publish M items at a fixed rate by the real path (Pushcast: a manifest rewrite in
      channels/, renamed into place; nchan: a POST to its publisher location), each carrying
-     its send time ("sent@<ns>;"), and read the server's CPU time before and after;
-  4. collect every (reader, item) delay and the load generator's own CPU.
+     its send time ("sent@<ns>;"), and read the server's CPU time before the first and a
+     second after the last (the fan-out's cost per item);
+  4. let the readers leave (each closes its connections), wait until the server has closed
+     its side of every one, and read the server's CPU time again (the cost per connection
+     closed, a cost of its own: counted per item, it would depend on how many items a run
+     publishes);
+  5. collect every (reader, item) delay and the load generator's own CPU.
 
 Prints one row per server and reader count, and writes them into BENCHMARKS.md.
 
@@ -127,6 +132,18 @@ def established_connections(pids: list[int]) -> list[int]:
     return counts
 
 
+def open_sockets(pids: list[int]) -> int:
+    """How many sockets the processes hold open (listening, connected, or closing)."""
+    count = 0
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                count += os.readlink(fd).startswith("socket:[")
+            except OSError:
+                continue
+    return count
+
+
 def post_send_time(port: int, path: str) -> None:
     """Publishes one item by a POST whose body is its send time (the probe's and nchan's way)."""
     request = urllib.request.Request(
@@ -161,6 +178,8 @@ class Row:
     kib_per_stream: float
     server_cpu_ms_per_item: float
     client_cpu_ms: float
+    # The server's CPU from the readers leaving until it has closed every connection, per connection.
+    server_cpu_us_per_close: float
     items: int
     note: str = ""
     # What a reader read per delivered item, on average (the part with its framing).
@@ -299,9 +318,9 @@ class PushcastSubscribers(Pushcast):
             with sqlite3.connect(f"file:{self.scratch / 'db.sqlite'}?mode=ro", uri=True, timeout=5) as db:
                 behind = db.execute("SELECT COUNT(*) FROM subscription WHERE cursor < ?", (wanted,)).fetchone()[0]
             if behind == 0:
-                return f"every cursor at the last item but one {time.time() - started:.1f} s after the readers closed"
+                return f"every cursor at the last item but one {time.time() - started:.1f} s after their connections closed"
             time.sleep(0.1)
-        return f"**{behind:,} cursors short of the last item but one** 30 s after the readers closed"
+        return f"**{behind:,} cursors short of the last item but one** 30 s after their connections closed"
 
 
 def make_subscribers(port: int, count: int) -> list[tuple[str, str]]:
@@ -436,6 +455,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
     try:
         time.sleep(0.5)
         before = resident_kib(server.pids)
+        sockets_before = open_sockets(server.pids)
         seconds = items / rate + 5
         processes = []
         process_count = max((readers + client.per_process - 1) // client.per_process, getattr(server, "min_processes", 1))
@@ -464,6 +484,8 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
             started = time.time()
             server.publish()
             time.sleep(max(0.0, 1 / rate - (time.time() - started)))
+        time.sleep(1)  # the last item's writes; an idle server spends nothing meanwhile
+        cpu_after = cpu_seconds(server.pids)
         client_cpu = 0
         received = 0
         for index, process in enumerate(processes):
@@ -471,7 +493,11 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
             result = next(line.split() for line in output if line.startswith("result "))
             client_cpu += int(result[6]) + int(result[7])
             received += int(result[10])
-        cpu_after = cpu_seconds(server.pids)
+        deadline = time.time() + 30
+        while open_sockets(server.pids) > sockets_before and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)
+        cpu_closed = cpu_seconds(server.pids)
         note = "; ".join(part for part in (spread, server.after_readers_closed()) if part)
         delays = array.array("Q")
         for index in range(len(processes)):
@@ -485,6 +511,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
             max_ms=ordered[-1] / 1000 if ordered else float("nan"),
             kib_per_stream=(after - before) / max(connected, 1),
             server_cpu_ms_per_item=(cpu_after - cpu_before) * 1000 / items if items else float("nan"),
+            server_cpu_us_per_close=(cpu_closed - cpu_after) * 1e6 / max(connected, 1),
             client_cpu_ms=client_cpu, items=items, note=note,
             bytes_per_message=received / len(ordered) if ordered else float("nan"))
     finally:
@@ -562,14 +589,15 @@ def floor(floor_binary: Path, readers: int, items: int, size: float) -> Row:
     return Row(server="write(2) loop in C (the floor)", readers=readers, connected=readers, connect_ms=float("nan"),
                delivered=float("nan"), p50_ms=float("nan"), p99_ms=float("nan"), max_ms=float("nan"),
                kib_per_stream=float("nan"), server_cpu_ms_per_item=float(result[2]), client_cpu_ms=float("nan"),
+               server_cpu_us_per_close=float("nan"),
                items=items, bytes_per_message=size)
 
 
 def table(rows: list[Row]) -> str:
     lines = [
         "| server | readers | connected | connect | delivered | p50 | p99 | max | memory per stream | server CPU per item "
-        "| per delivered message | bytes per message | client CPU |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| per delivered message | bytes per message | server CPU per connection closed | client CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     def number(value: float, unit: str, digits: int = 1) -> str:
         return "–" if value != value else f"{value:.{digits}f} {unit}"
@@ -579,7 +607,8 @@ def table(rows: list[Row]) -> str:
             f"| {r.server} | {r.readers:,} | {r.connected:,} | {number(r.connect_ms / 1000, 's')} | {number(r.delivered * 100, '%')} "
             f"| {number(r.p50_ms, 'ms')} | {number(r.p99_ms, 'ms')} | {number(r.max_ms, 'ms')} | {number(r.kib_per_stream, 'KiB')} "
             f"| {number(r.server_cpu_ms_per_item, 'ms')} | {number(r.server_cpu_us_per_delivery, 'µs', 2)} "
-            f"| {number(r.bytes_per_message, 'B', 0)} | {number(r.client_cpu_ms / 1000, 's')} |")
+            f"| {number(r.bytes_per_message, 'B', 0)} | {number(r.server_cpu_us_per_close, 'µs')} "
+            f"| {number(r.client_cpu_ms / 1000, 's')} |")
     notes = [f"- {r.server}, {r.readers:,} readers: {r.note}." for r in rows if r.note]
     return "\n".join(lines + ([""] + notes if notes else []))
 
