@@ -84,6 +84,7 @@ struct StreamHandlerTests {
     /// A connection opened by a stream request: decoder, codec, the stream path.
     static func directChannel(_ setup: Setup) async throws -> NIOAsyncTestingChannel {
         let channel = NIOAsyncTestingChannel()
+        channel.allowRemoteHalfClosure = true  // as Hummingbird's server sets it for every connection
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1))
         try await channel.pipeline.addHandlers([
             ByteToMessageHandler(HTTPRequestDecoder()), HTTP1ToHTTPServerCodec(secure: false),
@@ -116,8 +117,10 @@ struct StreamHandlerTests {
         channel.pipeline.fireChannelWritabilityChanged()
         #expect(try await Self.read(channel, until: "Pushcast-Seq: 5\r\n").contains("Pushcast-Seq: 5\r\n"))
 
-        // The client closes its side: the stream ends and gives its place back.
-        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        // A client that closes its side closes the connection (no half-closure), and the
+        // stream ends and gives its place back.
+        #expect(!channel.allowRemoteHalfClosure)
+        try await channel.close()
         try await waitUntil { setup.engine.hub.openStreams == 0 }
         #expect(!channel.isActive)
         await setup.stop()

@@ -9,8 +9,9 @@ import NIOCore
 /// pipeline, so nothing stands between it and the socket): it writes the response head with
 /// the opening delimiter, then every part as the stream's framing made it (the part and its
 /// delimiter as one chunk, shared by the loop's streams), tells its `PushStream` when
-/// the connection fills up or empties, and ends it when the connection goes, the client
-/// closes its side, or the server quiesces. Whatever the client sends after its request is
+/// the connection fills up or empties, and ends it when the connection goes (a client that
+/// closes its side closes it: the stream's connection does not allow half-closure) or the
+/// server quiesces. Whatever the client sends after its request is
 /// dropped. A refused request gets its error here too, then the connection closes.
 final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -45,7 +46,8 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
         context.write(wrapOutboundOut(Self.head(.ok, Self.streamFields(spec.headers))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(spec.framing.delimiters.openingChunk), promise: nil)
         closing = spec.framing.delimiters.closingChunk
-        let stream = streams.makeStream(spec, output: self, loop: context.eventLoop)
+        let stream = streams.makeStream(
+            spec, output: self, writePath: WritePath(handler: self, context: context), loop: context.eventLoop)
         self.stream = stream
         stream.start()
         if !context.channel.isWritable { stream.writabilityChanged(false) }
@@ -162,11 +164,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed {
-            // The client closed its side: it reads no more, so the stream ends now rather
-            // than at its next heartbeat.
-            context.close(promise: nil)
-        } else if event is ChannelShouldQuiesceEvent {
+        if event is ChannelShouldQuiesceEvent {
             // The server is stopping: the stream ends with its close delimiter.
             stream?.shutdown()
         } else {

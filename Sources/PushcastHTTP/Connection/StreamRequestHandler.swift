@@ -73,6 +73,9 @@ final class StreamRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let pipeline = channel.pipeline.syncOperations
         do {
             try pipeline.addHandler(front, position: .first)
+            // A reader that closes its side reads no more: NIO closes the connection at once,
+            // rather than telling the pipeline and waiting for it to close (one epoll change less).
+            try channel.syncOptions?.setOption(ChannelOptions.allowRemoteHalfClosure, value: false)
             if behindHummingbird {
                 // Hummingbird's idle timer would close a connection it takes for idle.
                 let idle = try pipeline.context(handlerType: HTTPConnectionStateHandler.self)
