@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "PushcastHTTP",
             dependencies: [
-                "Pushcast",
+                "Pushcast", "CPrefetch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -70,6 +70,7 @@ let package = Package(
             resources: [.embedInCode("Assets")]
         ),
         .target(name: "CTerminal"),
+        .target(name: "CPrefetch"),
         // A lean SwiftNIO streaming server, for the fan-out benchmark only (fanout.py --probe).
         .executableTarget(
             name: "NIOStreamProbe",

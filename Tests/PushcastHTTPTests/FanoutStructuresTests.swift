@@ -1,10 +1,11 @@
+import Pushcast
 import Testing
 
 @testable import PushcastHTTP
 
-/// The two small structures a fan-out walks for every stream: a stream's positions per
-/// channel (one channel inline, several in a dictionary) and a loop's list of streams (one
-/// array, a leaving stream replaced by the last).
+/// The small structures a fan-out walks for every stream: a stream's positions per channel
+/// (one channel inline, several in a dictionary), a loop's list of streams (one array, a
+/// leaving stream replaced by the last), and a loop's streams by channel and by what they show.
 @Suite("Fan-out structures")
 struct FanoutStructuresTests {
     @Test func oneChannelIsKeptAndUpdated() {
@@ -53,5 +54,32 @@ struct FanoutStructuresTests {
         list.remove(streams[0])
         list.remove(streams[2])
         #expect(list.isEmpty)
+    }
+
+    @Test func aManifestReadAgainReachesOnlyTheStreamsShowingState() {
+        let (items, page, both) = (Stream(), Stream(), Stream())
+        var streams = LoopStreams<Stream>()
+        #expect(streams.insert(items, channels: ["news"], showsState: false) == ["news"])
+        #expect(streams.insert(page, channels: ["news"], showsState: true) == [])
+        #expect(streams.insert(both, channels: ["news", "sports"], showsState: true) == ["sports"])
+        func receivers(_ events: [HubEvent]) -> Set<ObjectIdentifier> {
+            Set(streams.receivers(of: events).map(ObjectIdentifier.init))
+        }
+        let ids = { (list: [Stream]) in Set(list.map(ObjectIdentifier.init)) }
+        #expect(receivers([.changed("news")]) == ids([page, both]))
+        #expect(receivers([.changed("sports")]) == ids([both]))
+        #expect(receivers([.retired(channel: "news", lastSeq: 3)]) == ids([items, page, both]))
+        #expect(receivers([.retired(channel: "sports", lastSeq: 1)]) == ids([both]))
+        #expect(receivers([.shutdown]) == ids([items, page, both]))
+        #expect(receivers([.changed("weather")]).isEmpty && receivers([]).isEmpty)
+
+        // Leaving: a channel is given up with its last stream, of either kind.
+        #expect(streams.remove(page, channels: ["news"]) == [])
+        #expect(receivers([.changed("news")]) == ids([both]))
+        #expect(streams.remove(both, channels: ["news", "sports"]) == ["sports"])
+        #expect(receivers([.changed("news")]).isEmpty)
+        #expect(streams.remove(both, channels: ["news", "sports"]) == [])  // not there any more
+        #expect(streams.remove(items, channels: ["news"]) == ["news"])
+        #expect(streams.isEmpty)
     }
 }

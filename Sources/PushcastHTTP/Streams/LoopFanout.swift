@@ -14,8 +14,7 @@ import Pushcast
 /// Everything but `receive` runs on the loop.
 final class LoopFanout: HubReceiver {
     private struct State {
-        var all = StreamList<PushStream>()
-        var byChannel: [String: StreamList<PushStream>] = [:]
+        var streams = LoopStreams<PushStream>()
         var ticker: RepeatedTask?
         var stateLoads: [String: [PushStream]] = [:]
         var confirmed: [CursorBook.Confirmation] = []
@@ -48,10 +47,15 @@ final class LoopFanout: HubReceiver {
         }
     }
 
+    /// Hands `events` to each stream they are for in turn. While one stream writes, the
+    /// lines of the ones after it are fetched into the cache: the stream two ahead, and the
+    /// write path of the next one (whose stream object came in a turn earlier).
     private func deliver(_ events: [HubEvent]) {
-        let streams = events.first?.channel.map { state.value.byChannel[$0]?.streams ?? [] } ?? state.value.all.streams
-        for stream in streams {
-            for event in events { stream.receive(event) }
+        let streams = state.value.streams.receivers(of: events)
+        for index in streams.indices {
+            if index + 2 < streams.count { WritePath.prefetch(WritePath.address(streams[index + 2])) }
+            if index + 1 < streams.count { streams[index + 1].prefetchWritePath() }
+            for event in events { streams[index].receive(event) }
         }
     }
 
@@ -59,29 +63,19 @@ final class LoopFanout: HubReceiver {
 
     /// A stream joins: from now on the hub hands it its channels' events.
     func add(_ stream: PushStream) {
-        state.value.all.insert(stream)
-        for channel in stream.channels {
-            if state.value.byChannel[channel] == nil { hub.attach(self, to: channel) }
-            state.value.byChannel[channel, default: StreamList<PushStream>()].insert(stream)
-        }
+        let opened = state.value.streams.insert(stream, channels: stream.channels, showsState: stream.showsState)
+        for channel in opened { hub.attach(self, to: channel) }
         if state.value.ticker == nil {
             state.value.ticker = loop.scheduleRepeatedTask(initialDelay: tickPeriod, delay: tickPeriod) { [self] _ in
                 let now = ContinuousClock.now
-                for stream in state.value.all.streams { stream.tick(now: now) }
+                for stream in state.value.streams.all.streams { stream.tick(now: now) }
             }
         }
     }
 
     func remove(_ stream: PushStream) {
-        guard state.value.all.remove(stream) else { return }
-        for channel in stream.channels {
-            state.value.byChannel[channel]?.remove(stream)
-            if state.value.byChannel[channel]?.isEmpty == true {
-                state.value.byChannel[channel] = nil
-                hub.detach(self, from: channel)
-            }
-        }
-        if state.value.all.isEmpty {
+        for channel in state.value.streams.remove(stream, channels: stream.channels) { hub.detach(self, from: channel) }
+        if state.value.streams.isEmpty {
             state.value.ticker?.cancel()
             state.value.ticker = nil
         }
@@ -89,7 +83,7 @@ final class LoopFanout: HubReceiver {
 
     /// Events waiting in the queues of this loop's streams.
     func queuedEvents() -> EventLoopFuture<Int> {
-        loop.submit { [self] in state.value.all.streams.reduce(0) { $0 + $1.queued } }
+        loop.submit { [self] in state.value.streams.all.streams.reduce(0) { $0 + $1.queued } }
     }
 
     // MARK: Shared work

@@ -9,6 +9,9 @@ import Pushcast
 /// read of the store in a short task (`StreamSource`), a reset. Nothing runs for it while
 /// it waits: no task, no timer (the loop's ticker ticks every stream at once).
 final class PushStream {
+    /// What a write goes through, fetched into the cache ahead of this stream's turn; first,
+    /// so that it is on the object's first cache line, the one fetched a turn before.
+    private let writePath: WritePath
     let id: Int
     let spec: StreamSpec
     private var machine: StreamMachine
@@ -20,10 +23,11 @@ final class PushStream {
     private let tally: TransportMeter.Shard
     private var ended = false
 
-    init(id: Int, spec: StreamSpec, output: StreamChannelHandler, fanout: LoopFanout, streams: PushStreams) {
+    init(id: Int, spec: StreamSpec, output: StreamChannelHandler, writePath: WritePath, fanout: LoopFanout, streams: PushStreams) {
         self.id = id
         self.spec = spec
         self.output = output
+        self.writePath = writePath
         self.fanout = fanout
         self.streams = streams
         machine = StreamMachine(
@@ -36,6 +40,8 @@ final class PushStream {
     }
 
     var channels: [String] { machine.settings.channels }
+    /// Whether it shows its channels' state (a page, a badge), which every change sends again.
+    var showsState: Bool { machine.settings.presentation == .state }
     /// Events waiting in its queue.
     var queued: Int { machine.queued }
 
@@ -46,6 +52,11 @@ final class PushStream {
         meter.open.wrappingAdd(1, ordering: .relaxed)
         fanout.add(self)
         run(machine.start())
+    }
+
+    /// Fetches the objects of its next write into the cache (`LoopFanout.deliver`).
+    func prefetchWritePath() {
+        writePath.prefetch()
     }
 
     func receive(_ event: HubEvent) {

@@ -30,9 +30,9 @@ final class PushStreams: Sendable {
 
     /// A stream for `spec` writing to `output`, on `loop` (call there, then `start()` it
     /// once its head is written).
-    func makeStream(_ spec: StreamSpec, output: StreamChannelHandler, loop: any EventLoop) -> PushStream {
+    func makeStream(_ spec: StreamSpec, output: StreamChannelHandler, writePath: WritePath, loop: any EventLoop) -> PushStream {
         PushStream(
-            id: lastID.wrappingAdd(1, ordering: .relaxed).newValue, spec: spec, output: output,
+            id: lastID.wrappingAdd(1, ordering: .relaxed).newValue, spec: spec, output: output, writePath: writePath,
             fanout: fanouts.fanout(for: loop), streams: self)
     }
 }
