@@ -48,11 +48,29 @@ final class TextDraft {
         self.preserve = preserve
     }
 
-    /// The text, white space folded unless preserved; nil when there is none.
+    /// The text, white space folded unless preserved; nil when there is none. The bytes
+    /// are folded as bytes (XML white space is ASCII, never part of a longer character), as
+    /// `String.collapsingWhitespace` folds scalars: every title of every load passes here.
     var value: String? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let result = preserve ? text : text.collapsingWhitespace()
-        return result.trimmingASCIIWhitespace().isEmpty ? nil : result
+        guard bytes.contains(where: { !Self.isWhitespace($0) }) else { return nil }
+        if preserve { return String(decoding: bytes, as: UTF8.self) }
+        var folded: [UInt8] = []
+        folded.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for byte in bytes {
+            if Self.isWhitespace(byte) {
+                pendingSpace = !folded.isEmpty
+            } else {
+                if pendingSpace { folded.append(UInt8(ascii: " ")) }
+                pendingSpace = false
+                folded.append(byte)
+            }
+        }
+        return String(decoding: folded, as: UTF8.self)
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 }
 

@@ -110,8 +110,8 @@ enum HrefResolver {
         }
         var segments = folder
         var isFolder = false
-        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
-            guard let decoded = percentDecoded(String(part)), !decoded.utf8.contains(where: { $0 == 0x2F || $0 == 0 })
+        for part in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            guard let decoded = percentDecoded(String(Substring(part))), !decoded.utf8.contains(where: { $0 == 0x2F || $0 == 0 })
             else {
                 return .failure(HrefProblem(code: .badHref, message: "'\(text)' has a malformed path segment"))
             }

@@ -44,7 +44,8 @@ public struct ChannelsDirectory: Sendable {
     /// the same pass) is not looked up again. A symbolic link, `.` or `..` on the way has the
     /// whole path resolved (`realpath`), since it may lead out.
     public func locate(_ relativePath: String, seen: inout SeenFolders) -> ContentLocation {
-        let components = relativePath.split(separator: "/")
+        // Split as bytes: the path comes from a manifest's item, every one of every load.
+        let components = relativePath.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
         guard !components.isEmpty else { return .outside }
         if components.contains(where: { $0 == "." || $0 == ".." }) { return locateResolving(relativePath) }
         var path = ""

@@ -18,9 +18,11 @@ public struct StoredManifest: Sendable, Hashable {
         self.leftOut = leftOut
     }
 
-    /// The manifest `source`, with the ids of the items left out of its channel.
+    /// The manifest `source`, with the ids of the items left out of its channel (nearly
+    /// always none: every change makes one, so none is written without an encoder).
     public init(source: [UInt8], leftOut ids: [String]) throws {
-        self.init(source: source, leftOut: String(decoding: try JSONEncoder().encode(ids), as: UTF8.self))
+        let leftOut = ids.isEmpty ? "[]" : String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+        self.init(source: source, leftOut: leftOut)
     }
 
     /// The channel parsed again from `source`, without the items left out; nil when this
@@ -29,7 +31,8 @@ public struct StoredManifest: Sendable, Hashable {
     public func channel(displayPath: String, limits: ParseLimits) throws -> Channel? {
         let manifest = ManifestParser.parse(source, file: displayPath, limits: limits)
         guard manifest.ok, let channel = manifest.channel else { return nil }
-        return Self.leaving(try JSONDecoder().decode([String].self, from: Data(leftOut.utf8)), outOf: channel)
+        let ids = leftOut == "[]" ? [] : try JSONDecoder().decode([String].self, from: Data(leftOut.utf8))
+        return Self.leaving(ids, outOf: channel)
     }
 
     /// `channel` without the items `ids`.
