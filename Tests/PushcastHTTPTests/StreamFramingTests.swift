@@ -41,6 +41,8 @@ struct StreamFramingTests {
         // A stream's own part (a snapshot) is framed for it alone.
         #expect(Self.address(try #require(first.chunk(.snapshot(part), final: false, cache: cache))) != Self.address(chunk))
         #expect(Self.address(try #require(first.chunk(.state(copy, showing: nil), final: false, cache: cache))) != Self.address(chunk))
+        // Back to the first after the others: still the very same bytes, found again.
+        #expect(Self.address(try #require(second.chunk(.state(part, showing: nil), final: false, cache: cache))) == Self.address(chunk))
     }
 
     @Test func aPartThatHoldsTheBoundaryIsNoChunk() {

@@ -37,13 +37,21 @@ struct StreamFraming: Sendable {
     /// is framed for it alone, and never pushes a shared one out of the cache. Nil when the
     /// part holds the boundary: its streams must end before it.
     func chunk(_ part: StreamMachine.Part, final: Bool, cache: ChunkCache) -> ByteBuffer? {
-        let (bytes, tail) = (bytes(part), final ? delimiters.close : delimiters.delimiter)
+        let (bytes, tail) = (bytes(part), tail(final: final))
         switch part {
         case .item, .heartbeat, .state:
             return cache.chunk(bytes, tail: tail, boundary: boundary)
         case .snapshot, .gap, .retired:
             return boundary?.occurs(in: bytes) == true ? nil : ChunkCache.frame(bytes, tail: tail)
         }
+    }
+
+    /// What follows a part: its delimiter, or the close delimiter after the last (nothing for
+    /// SSE). Read from the boundary's own delimiters, not through `delimiters`, which would
+    /// copy all of them, buffer by buffer, for every write of every stream.
+    private func tail(final: Bool) -> ByteBuffer {
+        guard let boundary else { return ByteBuffer() }
+        return final ? boundary.delimiters.close : boundary.delimiters.delimiter
     }
 
     /// The same bytes for every multipart stream, and for every SSE stream.
