@@ -75,6 +75,10 @@ actor Scheduler {
         rearm()
     }
 
+    /// Arms the timer for the earliest due time. A timer armed for an earlier time is left
+    /// as it is: it wakes for nothing and arms again then. A check nearly always moves its
+    /// channel's due time later, and moving the timer each time was a task cancelled and
+    /// another started for every check.
     private func rearm() {
         guard let earliest = due.values.min() else {
             timer?.cancel()
@@ -82,7 +86,7 @@ actor Scheduler {
             armedFor = nil
             return
         }
-        if armedFor == earliest, timer != nil { return }
+        if let armedFor, armedFor <= earliest, timer != nil { return }
         timer?.cancel()
         armedFor = earliest
         timer = Task { [weak self] in
