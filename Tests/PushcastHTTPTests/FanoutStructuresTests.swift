@@ -59,9 +59,13 @@ struct FanoutStructuresTests {
     @Test func aManifestReadAgainReachesOnlyTheStreamsShowingState() {
         let (items, page, both) = (Stream(), Stream(), Stream())
         var streams = LoopStreams<Stream>()
-        #expect(streams.insert(items, channels: ["news"], showsState: false) == ["news"])
-        #expect(streams.insert(page, channels: ["news"], showsState: true) == [])
-        #expect(streams.insert(both, channels: ["news", "sports"], showsState: true) == ["sports"])
+        /// What the hub is told: "channel interest", "channel -" for a detach.
+        func told(_ changes: [(String, LoopStreams<Stream>.Interest?)]) -> [String] {
+            changes.map { "\($0.0) \($0.1.map { "\($0)" } ?? "-")" }
+        }
+        #expect(told(streams.insert(items, channels: ["news"], showsState: false)) == ["news items"])
+        #expect(told(streams.insert(page, channels: ["news"], showsState: true)) == ["news everything"])
+        #expect(told(streams.insert(both, channels: ["news", "sports"], showsState: true)) == ["sports everything"])
         func receivers(_ events: [HubEvent]) -> Set<ObjectIdentifier> {
             Set(streams.receivers(of: events).map(ObjectIdentifier.init))
         }
@@ -73,13 +77,13 @@ struct FanoutStructuresTests {
         #expect(receivers([.shutdown]) == ids([items, page, both]))
         #expect(receivers([.changed("weather")]).isEmpty && receivers([]).isEmpty)
 
-        // Leaving: a channel is given up with its last stream, of either kind.
-        #expect(streams.remove(page, channels: ["news"]) == [])
+        // Leaving: the hub hears when the last stream showing state goes, and the last of all.
+        #expect(told(streams.remove(page, channels: ["news"])) == [])
         #expect(receivers([.changed("news")]) == ids([both]))
-        #expect(streams.remove(both, channels: ["news", "sports"]) == ["sports"])
+        #expect(told(streams.remove(both, channels: ["news", "sports"])) == ["news items", "sports -"])
         #expect(receivers([.changed("news")]).isEmpty)
-        #expect(streams.remove(both, channels: ["news", "sports"]) == [])  // not there any more
-        #expect(streams.remove(items, channels: ["news"]) == ["news"])
+        #expect(told(streams.remove(both, channels: ["news", "sports"])) == [])  // not there any more
+        #expect(told(streams.remove(items, channels: ["news"])) == ["news -"])
         #expect(streams.isEmpty)
     }
 }

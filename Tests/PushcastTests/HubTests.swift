@@ -43,10 +43,10 @@ struct HubTests {
     @Test func eachReceiverGetsItsChannelsEventsRenderedOnce() {
         let hub = Hub(configuration: HubConfiguration())
         let (one, two, other) = (Collector(), Collector(), Collector())
-        hub.attach(one, to: "a")
-        hub.attach(one, to: "a")  // twice is once
-        hub.attach(two, to: "a")
-        hub.attach(other, to: "b")
+        hub.attach(one, to: "a", changes: false)
+        hub.attach(one, to: "a", changes: true)  // twice is once, the second kept
+        hub.attach(two, to: "a", changes: true)
+        hub.attach(other, to: "b", changes: false)
         hub.publish([Self.entry("a", 1), Self.entry("b", 1), Self.entry("a", 2)])
         #expect(one.entries.map(\.seq) == [1, 2] && two.entries.map(\.seq) == [1, 2])
         #expect(other.entries.map(\.channel) == ["b"])
@@ -60,14 +60,20 @@ struct HubTests {
             Issue.record("the touch did not arrive")
             return
         }
+        // A receiver that does not ask for changes is not handed one; it still gets the rest.
+        hub.attach(other, to: "a", changes: false)
+        hub.touch("a")
+        #expect(one.count == 4 && other.count == 1)
+        hub.retire("a", lastSeq: 2)
+        #expect(one.count == 5 && other.count == 2)
     }
 
     @Test func shutdownReachesEveryReceiverOnce() {
         let hub = Hub(configuration: HubConfiguration())
         let (both, one) = (Collector(), Collector())
-        hub.attach(both, to: "a")
-        hub.attach(both, to: "b")
-        hub.attach(one, to: "b")
+        hub.attach(both, to: "a", changes: true)
+        hub.attach(both, to: "b", changes: false)
+        hub.attach(one, to: "b", changes: false)
         hub.shutdown()
         #expect(both.count == 1 && one.count == 1)
     }

@@ -9,8 +9,14 @@ import Synchronization
 /// the open streams against `--max-streams`, and each channel's changes (`version(of:)`).
 public final class Hub: Sendable {
     public let configuration: HubConfiguration
+    /// A receiver of a channel, and whether it is handed `changed` too.
+    private struct Attached {
+        let receiver: any HubReceiver
+        let changes: Bool
+    }
+
     /// Channel → receivers by identity.
-    private let receivers = Mutex<[String: [ObjectIdentifier: any HubReceiver]]>([:])
+    private let receivers = Mutex<[String: [ObjectIdentifier: Attached]]>([:])
     private let streamCount = Atomic<Int>(0)
     private let versions = Mutex<[String: Int]>([:])
     private let rendering: Mutex<PartRenderer>
@@ -34,9 +40,13 @@ public final class Hub: Sendable {
 
     // MARK: Receivers
 
-    /// From now on, `receiver` is handed `channel`'s events. Attaching twice is once.
-    public func attach(_ receiver: any HubReceiver, to channel: String) {
-        receivers.withLock { $0[channel, default: [:]][ObjectIdentifier(receiver)] = receiver }
+    /// From now on, `receiver` is handed `channel`'s events; a manifest read again
+    /// (`changed`) only with `changes` (pages and badges show it; item streams and long polls
+    /// ignore it, and every publication is one). Attaching again replaces the first.
+    public func attach(_ receiver: any HubReceiver, to channel: String, changes: Bool) {
+        receivers.withLock {
+            $0[channel, default: [:]][ObjectIdentifier(receiver)] = Attached(receiver: receiver, changes: changes)
+        }
     }
 
     public func detach(_ receiver: any HubReceiver, from channel: String) {
@@ -98,7 +108,7 @@ public final class Hub: Sendable {
     /// status): item streams ignore it, live pages show it.
     public func touch(_ channel: String) {
         bump([channel])
-        deliver([.changed(channel)], on: channel)
+        deliver([.changed(channel)], on: channel, changesOnly: true)
     }
 
     /// Tells a retired channel's receivers.
@@ -111,14 +121,19 @@ public final class Hub: Sendable {
     public func shutdown() {
         let everyone = receivers.withLock { table in
             var seen: [ObjectIdentifier: any HubReceiver] = [:]
-            for group in table.values { seen.merge(group) { first, _ in first } }
+            for group in table.values {
+                for (id, attached) in group { seen[id] = attached.receiver }
+            }
             return Array(seen.values)
         }
         for receiver in everyone { receiver.receive([.shutdown]) }
     }
 
-    private func deliver(_ events: [HubEvent], on channel: String) {
-        for receiver in receivers.withLock({ Array(($0[channel] ?? [:]).values) }) { receiver.receive(events) }
+    private func deliver(_ events: [HubEvent], on channel: String, changesOnly: Bool = false) {
+        let attached = receivers.withLock { table in
+            (table[channel] ?? [:]).values.filter { !changesOnly || $0.changes }.map(\.receiver)
+        }
+        for receiver in attached { receiver.receive(events) }
     }
 
     private func bump(_ channels: some Sequence<String>) {

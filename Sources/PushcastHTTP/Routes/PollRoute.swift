@@ -27,7 +27,7 @@ struct PollRoute: Sendable {
         let meter = stats[.poll]
         meter.open.wrappingAdd(1, ordering: .relaxed)
         let waiter = PollWaiter()
-        engine.hub.attach(waiter, to: id)
+        engine.hub.attach(waiter, to: id, changes: false)
         defer {
             engine.hub.detach(waiter, from: id)
             engine.hub.releaseStream()

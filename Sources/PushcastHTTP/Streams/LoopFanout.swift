@@ -63,8 +63,7 @@ final class LoopFanout: HubReceiver {
 
     /// A stream joins: from now on the hub hands it its channels' events.
     func add(_ stream: PushStream) {
-        let opened = state.value.streams.insert(stream, channels: stream.channels, showsState: stream.showsState)
-        for channel in opened { hub.attach(self, to: channel) }
+        attach(state.value.streams.insert(stream, channels: stream.channels, showsState: stream.showsState))
         if state.value.ticker == nil {
             state.value.ticker = loop.scheduleRepeatedTask(initialDelay: tickPeriod, delay: tickPeriod) { [self] _ in
                 let now = ContinuousClock.now
@@ -74,10 +73,21 @@ final class LoopFanout: HubReceiver {
     }
 
     func remove(_ stream: PushStream) {
-        for channel in state.value.streams.remove(stream, channels: stream.channels) { hub.detach(self, from: channel) }
+        attach(state.value.streams.remove(stream, channels: stream.channels))
         if state.value.streams.isEmpty {
             state.value.ticker?.cancel()
             state.value.ticker = nil
+        }
+    }
+
+    /// Tells the hub what this loop now takes of each channel in `interests`.
+    private func attach(_ interests: [(String, LoopStreams<PushStream>.Interest?)]) {
+        for (channel, interest) in interests {
+            if let interest {
+                hub.attach(self, to: channel, changes: interest == .everything)
+            } else {
+                hub.detach(self, from: channel)
+            }
         }
     }
 
