@@ -450,6 +450,10 @@ http {{
 
 
 def run(server_class, readers: int, items: int, rate: float, client: Client) -> Row:
+    # Dirty pages left by the build or by the last run are written back now, not in the
+    # middle of this one: with 1.5 GB dirty, a 1,000-reader Pushcast run measured p99 20.9 ms
+    # and 12.8 ms of CPU per item, and 12.7 ms and 12.0 ms after a sync (2026-12-05).
+    os.sync()
     scratch = Path(tempfile.mkdtemp(prefix="fanout-"))
     server = server_class(scratch, readers)
     try:
@@ -521,6 +525,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
 
 def storm(readers: int, rate: float, client: Client) -> str:
     """The reconnect storm (see the module's doc): one row."""
+    os.sync()  # as in run()
     scratch = Path(tempfile.mkdtemp(prefix="storm-"))
     server = PushcastSubscribers(scratch, readers)
     before_restart, after_restart = 6.0, 6.0
