@@ -76,7 +76,7 @@ public final class SQLiteStore: Store {
     /// Records a channel's status, diagnostics and (when given) its new last good manifest,
     /// keeping its log position.
     public func saveChannel(id: String, _ save: ChannelSave, now: Date) async throws {
-        let diagnosticsJSON = try Self.json(save.diagnostics)
+        let diagnosticsJSON = try save.diagnosticsJSON()
         try await write { db in try Self.save(save, diagnosticsJSON: diagnosticsJSON, channel: id, now: now, in: db) }
     }
 
@@ -99,10 +99,6 @@ public final class SQLiteStore: Store {
                 ON CONFLICT (channel) DO UPDATE SET source = excluded.source, leftOut = excluded.leftOut
                 """
         ).execute(arguments: [id, Data(manifest.source), manifest.leftOut])
-    }
-
-    private static func json(_ diagnostics: [Diagnostic]) throws -> String {
-        String(decoding: try JSONEncoder().encode(diagnostics), as: UTF8.self)
     }
 
     /// Removes a channel that never logged an item (its manifest never loaded, or its file
@@ -134,7 +130,7 @@ public final class SQLiteStore: Store {
     public func record(_ observations: [ItemObservation], channel: String, saving: ChannelSave?, now: Date) async throws
         -> [LogEntry]
     {
-        let diagnosticsJSON = try saving.map { try Self.json($0.diagnostics) }
+        let diagnosticsJSON = try saving?.diagnosticsJSON()
         return try await write { db in
             if let saving, let diagnosticsJSON {
                 try Self.save(saving, diagnosticsJSON: diagnosticsJSON, channel: channel, now: now, in: db)

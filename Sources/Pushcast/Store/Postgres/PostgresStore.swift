@@ -96,7 +96,7 @@ public final class PostgresStore: Store {
     /// after the channel's (a data-modifying WITH sees no other's rows, but its foreign key is
     /// checked at the statement's end).
     static func saving(_ save: ChannelSave, channel id: String, now: Date) throws -> PostgresQuery {
-        let diagnosticsJSON = String(decoding: try JSONEncoder().encode(save.diagnostics), as: UTF8.self)
+        let diagnosticsJSON = try save.diagnosticsJSON()
         return """
             WITH saved AS (
               INSERT INTO channel (id, file, status, diagnostics, "updatedAt")
