@@ -29,15 +29,15 @@ struct StreamAdmission: Sendable {
     let boundaries = Boundaries()
     /// How many admissions read the store at once: more would only queue at its readers
     /// (SQLite's pool has five), each holding its task's memory meanwhile.
-    let gate = AdmissionGate(limit: 32)
+    let gate = AsyncLimiter(limit: 32)
 
     static let busy = APIError(
         .serviceUnavailable, "too-many-streams", "the server holds as many streams as it may; retry shortly",
         headers: [.retryAfter: "5"])
 
     func decide(_ head: HTTPRequest) async -> Decision {
-        await gate.enter()
-        defer { gate.leave() }
+        await gate.acquire()
+        defer { gate.release() }
         guard let path = StreamPath(head) else {
             return .refuse(APIError(.notFound, "not-found", "no such path: \(head.path ?? "")"))
         }

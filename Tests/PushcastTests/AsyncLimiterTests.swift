@@ -1,11 +1,11 @@
 import Synchronization
 import Testing
 
-@testable import PushcastHTTP
+@testable import Pushcast
 
-/// The bound on admissions at work at once (`AdmissionGate`).
-@Suite("Admission gate")
-struct AdmissionGateTests {
+/// The bound on holders at work at once (`AsyncLimiter`: stream admissions, remote fetches).
+@Suite("Async limiter")
+struct AsyncLimiterTests {
     /// The waiters that went in, in order.
     final class Entries: Sendable {
         let numbers = Mutex<[Int]>([])
@@ -13,34 +13,34 @@ struct AdmissionGateTests {
     }
 
     @Test func atMostTheLimitWorkAndTheRestGoInTurn() async throws {
-        let gate = AdmissionGate(limit: 2)
+        let gate = AsyncLimiter(limit: 2)
         let entries = Entries()
-        await gate.enter()
-        await gate.enter()
+        await gate.acquire()
+        await gate.acquire()
         // Two at work: the next ones wait (each queued before the next comes), in order.
         var waiting: [Task<Void, Never>] = []
         for number in 1...3 {
             waiting.append(
                 Task {
-                    await gate.enter()
+                    await gate.acquire()
                     entries.numbers.withLock { $0.append(number) }
                 })
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(entries.all.isEmpty)
-        gate.leave()
+        gate.release()
         await waiting[0].value
         try await Task.sleep(for: .milliseconds(20))
         #expect(entries.all == [1])
-        gate.leave()
-        gate.leave()
+        gate.release()
+        gate.release()
         for task in waiting { await task.value }
         #expect(entries.all == [1, 2, 3])
-        // Each leave handed its place on: two of the three hold them now. Once they leave, two
-        // enter at once.
-        gate.leave()
-        gate.leave()
-        await gate.enter()
-        await gate.enter()
+        // Each release handed its place on: two of the three hold them now. Once they release, two
+        // acquire at once.
+        gate.release()
+        gate.release()
+        await gate.acquire()
+        await gate.acquire()
     }
 }
