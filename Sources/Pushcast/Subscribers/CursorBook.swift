@@ -28,6 +28,9 @@ public final class CursorBook: Sendable {
         var confirmations: [Confirmation] = []
         /// Cursors of a batch that failed, to be written with the next.
         var retry: [SubscriptionKey: Int64] = [:]
+        /// The batches being written, by number: not written yet either.
+        var writing: [Int: [SubscriptionKey: Int64]] = [:]
+        var lastBatch = 0
         /// Batches that failed in a row.
         var failures = 0
         /// Whether `run` has been told of what is pending.
@@ -61,21 +64,31 @@ public final class CursorBook: Sendable {
         if first { ring.yield() }
     }
 
-    /// Cursors confirmed and not yet written.
-    public var pendingCount: Int { pending.withLock { Self.merged($0).count } }
+    /// Cursors confirmed and not yet written, counting those of a batch being written.
+    public var pendingCount: Int {
+        pending.withLock { pending in
+            var cursors = Self.merged(pending)
+            for batch in pending.writing.values { cursors.merge(batch, uniquingKeysWith: max) }
+            return cursors.count
+        }
+    }
 
     /// Writes every pending cursor in one transaction. A failure is logged, and the cursors
     /// stay pending for the next batch.
     public func flush() async {
-        let batch = pending.withLock { pending -> [SubscriptionKey: Int64] in
+        let (batch, number) = pending.withLock { pending -> ([SubscriptionKey: Int64], Int) in
             defer { (pending.confirmations, pending.retry) = ([], [:]) }
-            return Self.merged(pending)
+            let batch = Self.merged(pending)
+            guard !batch.isEmpty else { return (batch, 0) }
+            pending.lastBatch += 1
+            pending.writing[pending.lastBatch] = batch
+            return (batch, pending.lastBatch)
         }
         guard !batch.isEmpty else { return }
         do {
             try await store.advanceCursors(batch)
             let failed = pending.withLock { pending -> Int in
-                defer { pending.failures = 0 }
+                defer { (pending.failures, pending.writing[number]) = (0, nil) }
                 return pending.failures
             }
             if failed > 0 {
@@ -84,6 +97,7 @@ public final class CursorBook: Sendable {
         } catch {
             let failures = pending.withLock { pending -> Int in
                 pending.retry.merge(batch, uniquingKeysWith: max)
+                pending.writing[number] = nil
                 pending.failures += 1
                 return pending.failures
             }
