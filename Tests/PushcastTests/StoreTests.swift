@@ -170,6 +170,25 @@ struct StoreTests {
         }
     }
 
+    /// A check reads the states of the items it observes only; an item that left the manifest
+    /// is still known when it comes back, whatever its identity's characters.
+    @Test(arguments: Kind.available) func anItemBackInTheManifestIsStillKnown(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
+            let odd = "a \"quoted\", back\\slashed,\n multi-line ü 😀 id"
+            let history = (1...30).map { observation("old-\($0)", lastmod: "2026-01-01") } + [observation(odd, lastmod: "2026-01-01")]
+            #expect(try await store.record(history, channel: "news").count == 31)
+            // The manifest now lists two items only; the others are history.
+            #expect(try await store.record([observation("new", lastmod: "2026-01-02")], channel: "news").map(\.itemID) == ["new"])
+            #expect(try await store.itemStates(channel: "news", items: ["old-7", odd, "never"]).keys.sorted() == ["a \"quoted\", back\\slashed,\n multi-line ü 😀 id", "old-7"].sorted())
+            // Back, unchanged: nothing; back with a newer LASTMOD: updated, revision 2.
+            #expect(try await store.record([observation("old-7", lastmod: "2026-01-01"), observation(odd, lastmod: "2026-01-01")], channel: "news").isEmpty)
+            let back = try await store.record([observation("old-7", lastmod: "2026-01-03"), observation(odd, lastmod: "2026-01-01")], channel: "news")
+            #expect(back.map(\.itemID) == ["old-7"] && back.map(\.event) == [.updated] && back.map(\.revision) == [2])
+            #expect(try await store.itemStates(channel: "news", items: []).isEmpty)
+        }
+    }
+
     @Test(arguments: Kind.available) func pruningKeepsRecentEntriesWhateverTheirNumber(_ kind: Kind) async throws {
         try await withStore(kind) { store in
             try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
@@ -261,7 +280,7 @@ struct StoreTests {
                 #expect(logged.map(\.seq) == [Int64(round)], "round \(round)")
             }
             #expect(try await stores[1].entries(channel: "news", after: 0, limit: 100).map(\.seq) == Array(1...20))
-            #expect(try await stores[0].itemStates(channel: "news")["a"]?.revision == 20)
+            #expect(try await stores[0].itemStates(channel: "news", items: ["a"])["a"]?.revision == 20)
         }
     }
 

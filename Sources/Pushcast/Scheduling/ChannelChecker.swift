@@ -47,7 +47,7 @@ struct ChannelChecker: Sendable {
             var appended = try await record(await checker.observe(local, known: [:]), channel: id, saving: saving)
             if let saving { await catalog.saved(saving, id: id) }
             if !remote.isEmpty {
-                let known = try await store.itemStates(channel: id)
+                let known = try await store.itemStates(channel: id, items: remote.map(\.id))
                 appended += try await record(await checker.observe(remote, known: known), channel: id)
             }
             Counter(label: "pushcast_checks_total", dimensions: [("channel", id), ("result", "ok")]).increment()

@@ -139,9 +139,7 @@ public final class SQLiteStore: Store {
                 var lastSeq = try Int64.fetchOne(
                     db.cachedStatement(sql: "SELECT lastSeq FROM channel WHERE id = ?"), arguments: [channel])
             else { return [] }
-            let known = try ItemState.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM itemState WHERE channel = ?"), arguments: [channel])
-            let states = Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+            let states = try Self.states(of: observations.map(\.item.id), channel: channel, in: db)
             let loggedAt = now.timeIntervalSince1970
             let plan = try ChangePlan(observations, known: states, channel: channel, loggedAt: loggedAt)
             let saveState = try db.cachedStatement(
@@ -207,12 +205,21 @@ public final class SQLiteStore: Store {
         try await pool.read { db in try LogEntry.fetchOne(db, key: ["channel": channel, "seq": seq]) }
     }
 
-    /// What is known of each item of a channel, by identity.
-    public func itemStates(channel: String) async throws -> [String: ItemState] {
-        try await pool.read { db in
-            let states = try ItemState.filter(Column("channel") == channel).fetchAll(db)
-            return Dictionary(states.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
-        }
+    /// What is known of the items `items` of a channel, by identity.
+    public func itemStates(channel: String, items: [String]) async throws -> [String: ItemState] {
+        try await pool.read { db in try Self.states(of: items, channel: channel, in: db) }
+    }
+
+    /// The states of `items`, each found by the table's key: what a check costs follows the
+    /// items its manifest lists, not every item the channel ever had. The identities go as
+    /// one JSON array, so the statement is compiled once whatever their number.
+    private static func states(of items: [String], channel: String, in db: Database) throws -> [String: ItemState] {
+        guard !items.isEmpty else { return [:] }
+        let known = try ItemState.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT * FROM itemState WHERE channel = ? AND itemID IN (SELECT value FROM json_each(?))"),
+            arguments: [channel, String(decoding: try JSONEncoder().encode(items), as: UTF8.self)])
+        return Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// How many subscribers each channel has.

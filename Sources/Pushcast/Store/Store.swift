@@ -42,8 +42,10 @@ public protocol Store: Sendable {
     /// The newest `limit` items, each as its newest entry, newest first.
     func latestItems(channel: String, limit: Int) async throws -> [LogEntry]
     func entry(channel: String, seq: Int64) async throws -> LogEntry?
-    /// What is known of each item of a channel, by identity.
-    func itemStates(channel: String) async throws -> [String: ItemState]
+    /// What is known of the items `items` (identities) of a channel, by identity: a check
+    /// reads the states of the items its manifest lists now, never the channel's whole
+    /// history of items.
+    func itemStates(channel: String, items: [String]) async throws -> [String: ItemState]
     /// Subscribers per channel.
     func subscriberCounts() async throws -> [String: Int]
     /// Removes what retention lets go (SPEC §4); returns how many entries went.

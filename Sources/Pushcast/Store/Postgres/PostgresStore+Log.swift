@@ -23,9 +23,7 @@ extension PostgresStore {
             ).decode(String.self).first { _ in true }
             guard locked != nil else { return [] }
             let states = try await PostgresRecords.states(
-                connection.query(
-                    "SELECT \(unescaped: PostgresRecords.stateColumns) FROM \"itemState\" WHERE channel = \(channel)",
-                    logger: logger))
+                connection.query(Self.statesQuery(of: observations.map(\.item.id), channel: channel), logger: logger))
             let plan = try ChangePlan(observations, known: states, channel: channel, loggedAt: loggedAt)
             for state in plan.states { try await save(state, on: connection) }
             var appended = plan.entries
@@ -101,12 +99,14 @@ extension PostgresStore {
         ).first
     }
 
-    /// What is known of each item of a channel, by identity.
-    public func itemStates(channel: String) async throws -> [String: ItemState] {
-        try await PostgresRecords.states(
-            client.query(
-                "SELECT \(unescaped: PostgresRecords.stateColumns) FROM \"itemState\" WHERE channel = \(channel)",
-                logger: logger))
+    /// What is known of the items `items` of a channel, by identity.
+    public func itemStates(channel: String, items: [String]) async throws -> [String: ItemState] {
+        try await PostgresRecords.states(client.query(Self.statesQuery(of: items, channel: channel), logger: logger))
+    }
+
+    /// The states of `items`, each found by the table's key (see `SQLiteStore.states`).
+    private static func statesQuery(of items: [String], channel: String) -> PostgresQuery {
+        "SELECT \(unescaped: PostgresRecords.stateColumns) FROM \"itemState\" WHERE channel = \(channel) AND \"itemID\" = ANY(\(items))"
     }
 
     /// How many subscribers each channel has.

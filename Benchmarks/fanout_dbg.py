@@ -1,0 +1,699 @@
+#!/usr/bin/env python3
+"""Fan-out benchmark: Pushcast and nginx + nchan, side by side, on loopback.
+
+For each reader count, for each server in turn (alternating, fresh each time):
+  1. start it on a free port (Pushcast: the release binary on a scratch channels/ folder and
+     database; nchan: Debian's nginx with libnginx-mod-nchan and a generated config);
+  2. connect N multipart readers (fanout_client.c: one epoll loop per process, raw sockets)
+     spread over several processes, and read the server's resident memory before and after;
+  3. publish M items at a fixed rate by the real path (Pushcast: a manifest rewrite in
+     channels/, renamed into place; nchan: a POST to its publisher location), each carrying
+     its send time ("sent@<ns>;"), and read the server's CPU time before the first and a
+     second after the last (the fan-out's cost per item);
+  4. let the readers leave (each closes its connections), wait until the server has closed
+     its side of every one, and read the server's CPU time again (the cost per connection
+     closed, a cost of its own: counted per item, it would depend on how many items a run
+     publishes);
+  5. collect every (reader, item) delay and the load generator's own CPU.
+
+Prints one row per server and reader count, and writes them into BENCHMARKS.md.
+
+With --subscribers, a row of Pushcast subscriber streams: each reader its own subscriber
+(made beforehand, subscribed to the channel with no initial items), reading
+`/subscribers/<sid>/stream`; after the readers close, how long until every stored cursor
+has reached the last item but one (the last is confirmed only by a later write).
+
+With --cluster, a row of two Pushcast nodes sharing one PostgreSQL (the database named by
+PUSHCAST_TEST_POSTGRES's server, as `make bench` runs this beside a throwaway one,
+Tests/support/with-postgres.sh): node A watches channels/ and logs, node B serves only; half
+the readers read A, half read B. Memory and CPU are both nodes' together.
+
+With --client asyncio, the readers are Benchmarks/fanout_asyncio.py (Python asyncio, one
+event loop per 2,500 readers) instead of the C client: readers as everyday code writes them,
+sharing the cores with the server. With --runs N, every server is measured N times,
+alternating, each run fresh.
+
+With --storm N, a reconnect storm: N subscribers read; while items keep coming, the server
+is stopped (SIGTERM) and started again on the same database; every reader reconnects at
+once with its cursors. It reports the time from the new server's start until every reader
+has every item published before it, and the items lost (must be 0).
+
+  python3 Benchmarks/fanout.py [--readers 1000 10000] [--items 40] [--rate 4] [--subscribers] [--storm 5000]
+"""
+from __future__ import annotations
+
+import argparse
+import array
+import http.client
+import json
+import sqlite3
+import threading
+import os
+import platform
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PUSHCAST = ROOT / ".build" / "release" / "pushcast"  # --binary chooses another
+PROBE = ROOT / ".build" / "release" / "nio-stream-probe"
+CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
+ASYNCIO_CLIENT = ROOT / "Benchmarks" / "fanout_asyncio.py"
+FLOOR_SOURCE = ROOT / "Benchmarks" / "write_floor.c"
+NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
+PER_PROCESS = 5000  # readers per C client process
+
+
+@dataclass
+class Client:
+    """The readers' program: the C client (one epoll loop per 5,000 readers) or the Python
+    asyncio one (one event loop per 2,500); both take the same arguments and print the same."""
+    command: list[str]
+    per_process: int
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def raise_fd_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def resident_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def established_connections(pids: list[int]) -> list[int]:
+    """How many established TCP connections each process holds (sockets in /proc/PID/fd
+    matched against the ESTABLISHED rows of /proc/net/tcp)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "01":
+                established.add(fields[9])
+    counts = []
+    for pid in pids:
+        count = 0
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:[") and target[8:-1] in established:
+                count += 1
+        counts.append(count)
+    return counts
+
+
+def open_sockets(pids: list[int]) -> int:
+    """How many sockets the processes hold open (listening, connected, or closing)."""
+    count = 0
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                count += os.readlink(fd).startswith("socket:[")
+            except OSError:
+                continue
+    return count
+
+
+def post_send_time(port: int, path: str) -> None:
+    """Publishes one item by a POST whose body is its send time (the probe's and nchan's way)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=f"sent@{time.time_ns()};".encode(), method="POST")
+    urllib.request.urlopen(request, timeout=5).read()
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL if it is still there after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@dataclass
+class Row:
+    server: str
+    readers: int
+    connected: int
+    connect_ms: float
+    delivered: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    kib_per_stream: float
+    server_cpu_ms_per_item: float
+    client_cpu_ms: float
+    # The server's CPU from the readers leaving until it has closed every connection, per connection.
+    server_cpu_us_per_close: float
+    items: int
+    note: str = ""
+    # What a reader read per delivered item, on average (the part with its framing).
+    bytes_per_message: float = float("nan")
+
+    @property
+    def server_cpu_us_per_delivery(self) -> float:
+        return self.server_cpu_ms_per_item * 1000 / self.readers
+
+
+class Pushcast:
+    name = "Pushcast"
+    publishes = True
+
+    def __init__(self, scratch: Path, readers: int) -> None:
+        self.scratch = scratch
+        self.channels = scratch / "channels"
+        self.channels.mkdir()
+        self.port = free_port()
+        self.count = 0
+        self.titles: dict[int, str] = {}
+        self.publish_item("warm-up")  # the channel exists before readers come
+        self.start()
+        self.wait_logged(1)
+        self.path = f"/channels/bench/stream?since={self.count}"
+        self.header = ""
+
+    # How many client processes at least (each reads one node).
+    min_processes = 1
+
+    def start(self) -> None:
+        self.process = self.serve(self.port, ["--db", str(self.scratch / "db.sqlite")])
+        self.pids = [self.process.pid]
+
+    def serve(self, port: int, arguments: list[str]) -> subprocess.Popen:
+        """A release server on `port`, once it listens."""
+        process = subprocess.Popen(
+            [str(PUSHCAST), "serve", "--channels", str(self.channels), "--port", str(port), "--log-level", "warning",
+             "--max-streams", "100000", "--initial-items", "0", "--registration-rate", "0"] + arguments,
+            stdout=subprocess.PIPE, stderr=open(self.scratch / "serve.err", "ab"))
+        line = process.stdout.readline().decode()
+        if " at http" not in line:
+            raise RuntimeError(f"pushcast did not start: {line!r} {(self.scratch / 'serve.err').read_text()[-2000:]}")
+        return process
+
+    def wait_logged(self, count: int) -> None:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/channels/bench/items?since=0&limit=1", timeout=5) as r:
+                if b'"lastSeq":%d' % count in r.read():
+                    return
+            time.sleep(0.02)
+        raise RuntimeError("the warm-up item was not logged")
+
+    def publish_item(self, title: str) -> None:
+        self.count += 1
+        (self.channels / "bench").mkdir(exist_ok=True)
+        (self.channels / "bench" / f"{self.count}.html").write_text(f"<p>{self.count}</p>")
+        self.titles[self.count] = title
+        items = "".join(
+            f'<ITEM HREF="bench/{n}.html" PRECACHE="NO"><TITLE>{self.titles[n]}</TITLE></ITEM>'
+            for n in range(max(1, self.count - int(os.environ.get('WINDOW','100000')) + 1), self.count + 1))
+        temporary = self.channels / ".bench.cdf.tmp"
+        temporary.write_text(f'<?xml version="1.0"?>\n<CHANNEL><TITLE>Bench</TITLE>{items}</CHANNEL>\n')
+        os.replace(temporary, self.channels / "bench.cdf")
+
+    def publish(self) -> None:
+        self.publish_item(f"sent@{time.time_ns()};")
+
+    def stop(self) -> None:
+        stop(self.process)
+
+    def after_readers_closed(self) -> str:
+        return ""
+
+    def reader_path(self, process: int, first: int, count: int) -> str:
+        """The path the readers `first` … `first + count - 1` (client process `process`) ask for."""
+        return self.path
+
+    def reader_port(self, process: int) -> int:
+        """The port client process `process` reads."""
+        return self.port
+
+
+class PushcastTwoNodes(Pushcast):
+    """Two nodes on one PostgreSQL: A (this class's `port`) watches and logs, B serves only;
+    client processes alternate between them."""
+
+    name = "Pushcast, two nodes on PostgreSQL"
+    min_processes = 2
+
+    def start(self) -> None:
+        server = os.environ.get("PUSHCAST_TEST_POSTGRES")
+        if not server:
+            raise RuntimeError("--cluster needs PUSHCAST_TEST_POSTGRES: run under Tests/support/with-postgres.sh (make bench does)")
+        name = f"bench_{os.getpid()}_{int(time.time() * 1000)}"
+        subprocess.run(["psql", server, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+        database = server.rsplit("/", 1)[0] + "/" + name
+        self.process = self.serve(self.port, ["--db", database])
+        self.other_port = free_port()
+        self.other = self.serve(self.other_port, ["--db", database, "--serve-only"])
+        self.pids = [self.process.pid, self.other.pid]
+
+    def stop(self) -> None:
+        stop(self.other)
+        stop(self.process)
+
+    def reader_port(self, process: int) -> int:
+        return self.port if process % 2 == 0 else self.other_port
+
+
+class PushcastSubscribers(Pushcast):
+    """Pushcast with each reader its own subscriber, reading its own `/subscribers/<sid>/stream`
+    (the durable path every terminal reader uses)."""
+
+    name = "Pushcast, subscriber streams"
+
+    def __init__(self, scratch: Path, readers: int) -> None:
+        super().__init__(scratch, readers)
+        self.subscribers = make_subscribers(self.port, readers)
+
+    def reader_path(self, process: int, first: int, count: int) -> str:
+        """A file of the readers' own paths, one subscriber each."""
+        paths = self.scratch / f"paths-{process}"
+        paths.write_text("".join(
+            f"/subscribers/{sid}/stream?token={token}\n" for sid, token in self.subscribers[first:first + count]))
+        return f"@{paths}"
+
+    def after_readers_closed(self) -> str:
+        """How long until every stored cursor is at the last item but one (it is confirmed by
+        the last item's write; the last waits for a later write)."""
+        started = time.time()
+        wanted = self.count - 1
+        behind = len(self.subscribers)
+        while time.time() - started < 30:
+            with sqlite3.connect(f"file:{self.scratch / 'db.sqlite'}?mode=ro", uri=True, timeout=5) as db:
+                behind = db.execute("SELECT COUNT(*) FROM subscription WHERE cursor < ?", (wanted,)).fetchone()[0]
+            if behind == 0:
+                return f"every cursor at the last item but one {time.time() - started:.1f} s after their connections closed"
+            time.sleep(0.1)
+        return f"**{behind:,} cursors short of the last item but one** 30 s after their connections closed"
+
+
+def make_subscribers(port: int, count: int) -> list[tuple[str, str]]:
+    """Registers `count` subscribers, each subscribed to `bench`, over one kept-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    made = []
+    for index in range(count):
+        connection.request("POST", "/subscribers", body=json.dumps({"name": f"reader {index}"}),
+                           headers={"Content-Type": "application/json"})
+        created = json.loads(connection.getresponse().read())
+        connection.request("PUT", f"/subscribers/{created['id']}/subscriptions/bench",
+                           headers={"Authorization": f"Bearer {created['token']}"})
+        response = connection.getresponse()
+        response.read()
+        if response.status not in (200, 201):
+            raise RuntimeError(f"subscribing failed: {response.status}")
+        made.append((created["id"], created["token"]))
+    connection.close()
+    return made
+
+
+class PushcastIdle(Pushcast):
+    """Pushcast with the readers' connections left idle after one `GET /healthz` each: what
+    a bare HTTP/1.1 connection costs the server, to set beside a stream's cost."""
+
+    name = "Pushcast, idle connections"
+    publishes = False
+
+    def __init__(self, scratch: Path, readers: int) -> None:
+        super().__init__(scratch, readers)
+        self.path = "/healthz"
+
+
+class Probe:
+    """Benchmarks/NIOStreamProbe: a multipart stream served on SwiftNIO directly, no task
+    per connection, no store; what the stream path could cost without the framework."""
+
+    name = "SwiftNIO probe"
+    publishes = True
+
+    def __init__(self, scratch: Path, readers: int) -> None:
+        self.process = subprocess.Popen([str(PROBE), "0"], stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on "):
+            raise RuntimeError(f"the probe did not start: {line!r}")
+        self.port = int(line.split()[-1])
+        self.path = "/stream"
+        self.header = ""
+        self.pids = [self.process.pid]
+
+    def publish(self) -> None:
+        post_send_time(self.port, "/publish")
+
+    def stop(self) -> None:
+        stop(self.process)
+
+    def after_readers_closed(self) -> str:
+        return ""
+
+    def reader_path(self, process: int, first: int, count: int) -> str:
+        return self.path
+
+
+class Nchan:
+    name = "nginx + nchan"
+    publishes = True
+
+    def __init__(self, scratch: Path, readers: int) -> None:
+        self.port = free_port()
+        for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (scratch / folder).mkdir()
+        os.chmod(scratch, 0o755)
+        config = scratch / "nginx.conf"
+        config.write_text(f"""
+load_module {NCHAN_MODULE};
+worker_processes auto;
+worker_rlimit_nofile 20000;
+error_log {scratch}/error.log warn;
+pid {scratch}/nginx.pid;
+events {{ worker_connections 16000; use epoll; multi_accept on; }}
+http {{
+  access_log off;
+  client_body_temp_path {scratch}/body;
+  proxy_temp_path {scratch}/proxy;
+  fastcgi_temp_path {scratch}/fastcgi;
+  uwsgi_temp_path {scratch}/uwsgi;
+  scgi_temp_path {scratch}/scgi;
+  server {{
+    listen 127.0.0.1:{self.port} backlog=4096;
+    location = /sub {{ nchan_subscriber multipart-mixed; nchan_channel_id bench; }}
+    location = /pub {{ nchan_publisher; nchan_channel_id bench; }}
+  }}
+}}
+""")
+        self.process = subprocess.Popen(
+            ["nginx", "-p", str(scratch), "-c", str(config), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=open(scratch / "nginx.err", "wb"))
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.path = "/sub"
+        self.header = "Accept: multipart/mixed"
+        self.pids = [self.process.pid] + children(self.process.pid)
+
+    def publish(self) -> None:
+        post_send_time(self.port, "/pub")
+
+    def stop(self) -> None:
+        stop(self.process)
+
+    def after_readers_closed(self) -> str:
+        return ""
+
+    def after_readers_connected(self) -> str:
+        """How nginx spread the readers over its workers: each worker fans out to its own, so
+        one worker holding them all is a fan-out on one core, the others left to the readers."""
+        workers = children(self.process.pid)
+        counts = established_connections(workers)
+        return "the readers' connections per nginx worker: " + " / ".join(f"{count:,}" for count in counts)
+
+    def reader_path(self, process: int, first: int, count: int) -> str:
+        return self.path
+
+
+def run(server_class, readers: int, items: int, rate: float, client: Client) -> Row:
+    # Dirty pages left by the build or by the last run are written back now, not in the
+    # middle of this one: with 1.5 GB dirty, a 1,000-reader Pushcast run measured p99 20.9 ms
+    # and 12.8 ms of CPU per item, and 12.7 ms and 12.0 ms after a sync (2026-12-05).
+    os.sync()
+    scratch = Path(tempfile.mkdtemp(prefix="fanout-"))
+    server = server_class(scratch, readers)
+    try:
+        time.sleep(0.5)
+        before = resident_kib(server.pids)
+        sockets_before = open_sockets(server.pids)
+        seconds = items / rate + 5
+        processes = []
+        process_count = max((readers + client.per_process - 1) // client.per_process, getattr(server, "min_processes", 1))
+        per_process = (readers + process_count - 1) // process_count
+        for index in range(process_count):
+            count = min(per_process, readers - index * per_process)
+            env = dict(os.environ, FANOUT_DELAYS=str(scratch / f"delays-{index}"))
+            path = server.reader_path(index, index * per_process, count)
+            port = server.reader_port(index) if hasattr(server, "reader_port") else server.port
+            processes.append(subprocess.Popen(
+                client.command + ["127.0.0.1", str(port), path, str(count), str(seconds), server.header],
+                stdout=subprocess.PIPE, text=True, env=env))
+        connected, connect_ms = 0, 0.0
+        for process in processes:
+            line = process.stdout.readline().split()
+            if not line or line[0] != "connected":
+                raise RuntimeError(f"a client failed to connect: {line}")
+            connected += int(line[1])
+            connect_ms = max(connect_ms, float(line[2]))
+        time.sleep(1)
+        spread = server.after_readers_connected() if hasattr(server, "after_readers_connected") else ""
+        after = resident_kib(server.pids)
+        cpu_before = cpu_seconds(server.pids)
+        items = items if server.publishes else 0
+        for _ in range(items):
+            started = time.time()
+            server.publish()
+            time.sleep(max(0.0, 1 / rate - (time.time() - started)))
+        time.sleep(1)  # the last item's writes; an idle server spends nothing meanwhile
+        cpu_after = cpu_seconds(server.pids)
+        client_cpu = 0
+        received = 0
+        for index, process in enumerate(processes):
+            output = process.communicate(timeout=seconds + 60)[0].split("\n")
+            result = next(line.split() for line in output if line.startswith("result "))
+            per_item = list((int(l.split()[3]) - int(l.split()[1])) / 1e6 for l in output if l.startswith("item "))
+            print("ITEMMAX", server.name, " ".join(f"{x:.1f}" for x in per_item), flush=True)
+            client_cpu += int(result[6]) + int(result[7])
+            received += int(result[10])
+        deadline = time.time() + 30
+        while open_sockets(server.pids) > sockets_before and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)
+        cpu_closed = cpu_seconds(server.pids)
+        note = "; ".join(part for part in (spread, server.after_readers_closed()) if part)
+        delays = array.array("Q")
+        for index in range(len(processes)):
+            path = scratch / f"delays-{index}"
+            delays.frombytes(path.read_bytes())
+        ordered = sorted(delays)
+        pick = lambda fraction: ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] / 1000 if ordered else float("nan")  # noqa: E731
+        return Row(
+            server=server.name, readers=readers, connected=connected, connect_ms=connect_ms,
+            delivered=len(ordered) / (readers * items) if items else float("nan"), p50_ms=pick(0.5), p99_ms=pick(0.99),
+            max_ms=ordered[-1] / 1000 if ordered else float("nan"),
+            kib_per_stream=(after - before) / max(connected, 1),
+            server_cpu_ms_per_item=(cpu_after - cpu_before) * 1000 / items if items else float("nan"),
+            server_cpu_us_per_close=(cpu_closed - cpu_after) * 1e6 / max(connected, 1),
+            client_cpu_ms=client_cpu, items=items, note=note,
+            bytes_per_message=received / len(ordered) if ordered else float("nan"))
+    finally:
+        server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def storm(readers: int, rate: float, client: Client) -> str:
+    """The reconnect storm (see the module's doc): one row."""
+    os.sync()  # as in run()
+    scratch = Path(tempfile.mkdtemp(prefix="storm-"))
+    server = PushcastSubscribers(scratch, readers)
+    before_restart, after_restart = 6.0, 6.0
+    try:
+        seconds = before_restart + after_restart + 20
+        processes = []
+        for index in range((readers + client.per_process - 1) // client.per_process):
+            count = min(client.per_process, readers - index * client.per_process)
+            env = dict(os.environ, FANOUT_RECONNECT="1")
+            processes.append(subprocess.Popen(
+                client.command + ["127.0.0.1", str(server.port), server.reader_path(index, index * client.per_process, count),
+                 str(count), str(seconds)],
+                stdout=subprocess.PIPE, text=True, env=env))
+        for process in processes:
+            line = process.stdout.readline().split()
+            if not line or line[0] != "connected":
+                raise RuntimeError(f"a client failed to connect: {line}")
+        time.sleep(1)
+        published: list[int] = []
+
+        def publish_for(duration: float) -> None:
+            end = time.time() + duration
+            while time.time() < end:
+                started = time.time()
+                server.publish()
+                published.append(server.count)
+                time.sleep(max(0.0, 1 / rate - (time.time() - started)))
+
+        publish_for(before_restart)
+        # Items keep coming while the server stops and starts again.
+        publisher = threading.Thread(target=publish_for, args=(after_restart,))
+        publisher.start()
+        stop(server.process)
+        restarted_ns = time.time_ns()
+        server.start()
+        publisher.join()
+        published_items = len(published)
+        # Every item's send time is in its title: the items sent before the restart are the backlog.
+        arrivals: dict[int, tuple[int, int]] = {}
+        reconnects = 0
+        for process in processes:
+            output = process.communicate(timeout=seconds + 60)[0].split("\n")
+            for line in output:
+                fields = line.split()
+                if fields[:1] == ["item"]:
+                    sent, count, last = int(fields[1]), int(fields[2]), int(fields[3])
+                    previous = arrivals.get(sent, (0, 0))
+                    arrivals[sent] = (previous[0] + count, max(previous[1], last))
+                elif fields[:1] == ["result"]:
+                    reconnects += int(fields[9])
+        backlog = [last for sent, (_, last) in arrivals.items() if sent <= restarted_ns]
+        caught_up = (max(backlog) - restarted_ns) / 1e9 if backlog else float("nan")
+        delivered = sum(count for count, _ in arrivals.values())
+        lost = readers * published_items - delivered
+        return (f"| {readers:,} | {published_items} | {reconnects:,} | {caught_up:.1f} s | {lost:,} |")
+    finally:
+        server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def floor(floor_binary: Path, readers: int, items: int, size: float) -> Row:
+    """The physical floor: `write_floor` doing the same number of write(2) calls of the same
+    size (what a Pushcast reader read per item) to as many loopback sockets, and nothing else."""
+    result = subprocess.run([str(floor_binary), str(readers), str(items), str(max(1, round(size)))],
+                            capture_output=True, text=True, check=True).stdout.split()
+    return Row(server="write(2) loop in C (the floor)", readers=readers, connected=readers, connect_ms=float("nan"),
+               delivered=float("nan"), p50_ms=float("nan"), p99_ms=float("nan"), max_ms=float("nan"),
+               kib_per_stream=float("nan"), server_cpu_ms_per_item=float(result[2]), client_cpu_ms=float("nan"),
+               server_cpu_us_per_close=float("nan"),
+               items=items, bytes_per_message=size)
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| server | readers | connected | connect | delivered | p50 | p99 | max | memory per stream | server CPU per item "
+        "| per delivered message | bytes per message | server CPU per connection closed | client CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    def number(value: float, unit: str, digits: int = 1) -> str:
+        return "–" if value != value else f"{value:.{digits}f} {unit}"
+
+    for r in rows:
+        lines.append(
+            f"| {r.server} | {r.readers:,} | {r.connected:,} | {number(r.connect_ms / 1000, 's')} | {number(r.delivered * 100, '%')} "
+            f"| {number(r.p50_ms, 'ms')} | {number(r.p99_ms, 'ms')} | {number(r.max_ms, 'ms')} | {number(r.kib_per_stream, 'KiB')} "
+            f"| {number(r.server_cpu_ms_per_item, 'ms')} | {number(r.server_cpu_us_per_delivery, 'µs', 2)} "
+            f"| {number(r.bytes_per_message, 'B', 0)} | {number(r.server_cpu_us_per_close, 'µs')} "
+            f"| {number(r.client_cpu_ms / 1000, 's')} |")
+    notes = [f"- {r.server}, {r.readers:,} readers: {r.note}." for r in rows if r.note]
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def main() -> None:
+    global PUSHCAST
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--items", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=4.0, help="items per second")
+    parser.add_argument("--only", nargs="+", choices=["pushcast", "nchan", "idle", "probe", "subscribers", "cluster"],
+                        help="run these servers only")
+    parser.add_argument("--probe", action="store_true", help="add a row for Benchmarks/NIOStreamProbe (make release builds it)")
+    parser.add_argument("--idle", action="store_true", help="add a row of idle HTTP connections to Pushcast (memory only)")
+    parser.add_argument("--subscribers", action="store_true", help="add a row of Pushcast subscriber streams")
+    parser.add_argument("--cluster", action="store_true", help="add a row of two Pushcast nodes on PostgreSQL")
+    parser.add_argument("--storm", type=int, metavar="N", help="then a reconnect storm of N subscribers")
+    parser.add_argument("--binary", type=Path, default=PUSHCAST, help="the pushcast binary (default: the release build)")
+    parser.add_argument("--client", choices=["c", "asyncio"], default="c",
+                        help="the readers: Benchmarks/fanout_client.c (default) or Benchmarks/fanout_asyncio.py")
+    parser.add_argument("--runs", type=int, default=1, help="measure every server this many times, alternating")
+    parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
+    arguments = parser.parse_args()
+    PUSHCAST = arguments.binary.resolve()
+    if not PUSHCAST.exists():
+        sys.exit(f"no {PUSHCAST}: make release first")
+    limit = raise_fd_limit()
+    c_client = Path(tempfile.mkdtemp(prefix="fanout-client-")) / "fanout_client"
+    subprocess.run(["cc", "-O2", "-o", str(c_client), str(CLIENT_SOURCE)], check=True)
+    client = (Client([sys.executable, str(ASYNCIO_CLIENT)], 2500) if arguments.client == "asyncio"
+              else Client([str(c_client)], PER_PROCESS))
+    floor_binary = c_client.with_name("write_floor")
+    subprocess.run(["cc", "-O2", "-o", str(floor_binary), str(FLOOR_SOURCE)], check=True)
+    servers = {"pushcast": Pushcast, "nchan": Nchan, "idle": PushcastIdle, "probe": Probe,
+               "subscribers": PushcastSubscribers, "cluster": PushcastTwoNodes}
+    chosen = [servers[name] for name in arguments.only] if arguments.only else [Pushcast, Nchan]
+    if arguments.subscribers and PushcastSubscribers not in chosen:
+        chosen.insert(1, PushcastSubscribers)
+    if arguments.cluster and PushcastTwoNodes not in chosen:
+        chosen.insert(1, PushcastTwoNodes)
+    if arguments.idle:
+        chosen.append(PushcastIdle)
+    if arguments.probe:
+        chosen.append(Probe)
+    rows = []
+    for readers in arguments.readers:
+        measured = []
+        for attempt in range(1, arguments.runs + 1):
+            for server_class in chosen:
+                print(f"{server_class.name}: {readers:,} readers …", file=sys.stderr, flush=True)
+                row = run(server_class, readers, arguments.items, arguments.rate, client)
+                if arguments.runs > 1:
+                    row.server += f", run {attempt}"
+                measured.append(row)
+                print(table([row]).splitlines()[2], file=sys.stderr, flush=True)
+        # The floor, at the size of what the first server's readers read per item.
+        sizes = [row.bytes_per_message for row in measured if row.bytes_per_message == row.bytes_per_message]
+        if sizes:
+            measured.append(floor(floor_binary, readers, arguments.items, sizes[0]))
+            print(table([measured[-1]]).splitlines()[2], file=sys.stderr, flush=True)
+        rows += measured
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    header = (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {time.strftime('%Y-%m-%d', time.gmtime())}; "
+              f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}; readers: "
+              + ("Python asyncio, one event loop per 2,500" if arguments.client == "asyncio" else "C, one epoll loop per 5,000"))
+    text = header + "\n\n" + table(rows) + "\n"
+    if arguments.storm:
+        print(f"reconnect storm: {arguments.storm:,} subscribers …", file=sys.stderr, flush=True)
+        row = storm(arguments.storm, arguments.rate, Client([str(c_client)], PER_PROCESS))
+        print(row, file=sys.stderr, flush=True)
+        text += ("\nReconnect storm: every reader its own subscriber; the server is stopped (SIGTERM) and started "
+                 "again while items keep coming; readers reconnect at once (every 20 ms while refused) with their "
+                 "cursors.\n\n| subscribers | items | reconnects | caught up after the restart | items lost |\n"
+                 "|---:|---:|---:|---:|---:|\n" + row + "\n")
+    print(text)
+    if arguments.output:
+        arguments.output.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
