@@ -63,6 +63,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PUSHCAST = ROOT / ".build" / "release" / "pushcast"  # --binary chooses another
+WINDOW: int | None = None  # --window: Pushcast's manifest lists only the newest N items
 PROBE = ROOT / ".build" / "release" / "nio-stream-probe"
 CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
 ASYNCIO_CLIENT = ROOT / "Benchmarks" / "fanout_asyncio.py"
@@ -241,7 +242,7 @@ class Pushcast:
         self.titles[self.count] = title
         items = "".join(
             f'<ITEM HREF="bench/{n}.html" PRECACHE="NO"><TITLE>{self.titles[n]}</TITLE></ITEM>'
-            for n in range(1, self.count + 1))
+            for n in range(1 if WINDOW is None else max(1, self.count - WINDOW + 1), self.count + 1))
         temporary = self.channels / ".bench.cdf.tmp"
         temporary.write_text(f'<?xml version="1.0"?>\n<CHANNEL><TITLE>Bench</TITLE>{items}</CHANNEL>\n')
         os.replace(temporary, self.channels / "bench.cdf")
@@ -619,7 +620,7 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> None:
-    global PUSHCAST
+    global PUSHCAST, WINDOW
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
@@ -635,9 +636,13 @@ def main() -> None:
     parser.add_argument("--client", choices=["c", "asyncio"], default="c",
                         help="the readers: Benchmarks/fanout_client.c (default) or Benchmarks/fanout_asyncio.py")
     parser.add_argument("--runs", type=int, default=1, help="measure every server this many times, alternating")
+    parser.add_argument("--window", type=int, metavar="N",
+                        help="Pushcast's manifest lists only the newest N items, as a publisher keeps it short while "
+                             "the log grows (default: every item published)")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
     arguments = parser.parse_args()
     PUSHCAST = arguments.binary.resolve()
+    WINDOW = arguments.window
     if not PUSHCAST.exists():
         sys.exit(f"no {PUSHCAST}: make release first")
     limit = raise_fd_limit()

@@ -131,7 +131,8 @@ public final class Engine: Service, Sendable {
         await readiness.settle(ready: true)
         await withTaskGroup(of: Void.self) { group in
             if let watcher {
-                group.addTask {
+                // From a batch of file events to the hub on one thread (`PublishThread`).
+                group.addTask(executorPreference: PublishThread.shared) {
                     for await batch in watcher.changes { await self.handle(batch) }
                 }
             }

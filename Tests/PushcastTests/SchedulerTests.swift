@@ -15,6 +15,23 @@ struct SchedulerTests {
         let dueTimes = Mutex<[Date]>([])
     }
 
+    /// Where the scheduler's checks ran.
+    final class Names: Sendable {
+        let names = Mutex<[String?]>([])
+    }
+
+    @Test func theSchedulersChecksRunOnIt() async throws {
+        let ran = Names()
+        let scheduler = Scheduler { _, _ in
+            ran.names.withLock { $0.append(Thread.current.name) }
+            return nil
+        }
+        await scheduler.request("news")
+        await scheduler.request("sports")
+        try await waitUntil { ran.names.withLock { $0.count } == 2 }
+        #expect(ran.names.withLock { $0 } == [PublishThread.name, PublishThread.name])
+    }
+
     @Test func aDueCheckRunsAtItsTimeWhetherItMovedLaterOrEarlier() async throws {
         let record = Record()
         // Each check says when the channel is next due: 0.3 s, then 0.8 s, then 0.1 s after

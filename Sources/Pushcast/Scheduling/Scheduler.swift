@@ -6,13 +6,15 @@ import Foundation
 /// a channel already being checked runs once more after it, however often it was asked.
 /// Different channels are checked side by side. When a check ends it says when the channel
 /// is due next (its SCHEDULE window, or the default interval); one timer task for all
-/// channels sleeps until the earliest due time.
+/// channels sleeps until the earliest due time. The checks run on the publish thread.
 actor Scheduler {
     /// Checks a channel (`due`: on its schedule, rather than asked); returns when it is next
     /// due on its own, or nil for never.
     typealias Check = @Sendable (_ channel: String, _ due: Bool) async -> Date?
 
     private let check: Check
+    /// Where the checks run (the publish thread).
+    private let executor: any TaskExecutor
     private var running: [String: Task<Void, Never>] = [:]
     private var again: Set<String> = []
     private var due: [String: Date] = [:]
@@ -20,7 +22,8 @@ actor Scheduler {
     private var armedFor: Date?
     private var stopped = false
 
-    init(check: @escaping Check) {
+    init(executor: any TaskExecutor = PublishThread.shared, check: @escaping Check) {
+        self.executor = executor
         self.check = check
     }
 
@@ -36,9 +39,9 @@ actor Scheduler {
             return
         }
         due[channel] = nil
-        running[channel] = Task {
+        running[channel] = Task(executorPreference: executor) { [self, check] in
             let next = await check(channel, isDue)
-            finished(channel, next: next)
+            await finished(channel, next: next)
         }
     }
 
