@@ -33,7 +33,8 @@ public final class PublishThread: TaskExecutor, @unchecked Sendable {
 
     /// Runs the jobs in the order they came, for ever.
     private func run() {
-        Thread.current.name = Self.name  // named from inside: on Linux that names the thread itself
+        // The name the kernel shows (`comm`): a thread may write its own.
+        try? Self.name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
         var running: [UnownedJob] = []
         while true {
             condition.lock()
