@@ -3,9 +3,7 @@ import GRDB
 /// What the checker knows of one item, kept apart from the log so that pruning the log
 /// never makes an old item look new: its revision, LASTMOD, content hash, and the
 /// validators for a conditional GET of its remote content.
-public struct ItemState: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
-    public static let databaseTableName = "itemState"
-
+public struct ItemState: Codable, Sendable, Hashable, FetchableRecord {
     public var channel: String
     public var itemID: String
     public var revision: Int
@@ -27,15 +25,19 @@ public struct ItemState: Codable, Sendable, Hashable, FetchableRecord, TableReco
         self.lastModified = lastModified
     }
 
-    /// Read from its row by column (every check reads every item's state; Codable's decoder
+    /// The columns in the order `init(row:)` reads them.
+    public static let columns = "channel, itemID, revision, lastmod, contentHash, etag, lastModified"
+
+    /// Read from a row of `columns`, by position (every check reads the state of every item
+    /// its manifest lists: Codable's decoder, and then finding each column by its name,
     /// cost more than the query).
     public init(row: Row) throws {
-        channel = try row.decode(forColumn: "channel")
-        itemID = try row.decode(forColumn: "itemID")
-        revision = try row.decode(forColumn: "revision")
-        lastmod = try row.decode(forColumn: "lastmod")
-        contentHash = try row.decode(forColumn: "contentHash")
-        etag = try row.decode(forColumn: "etag")
-        lastModified = try row.decode(forColumn: "lastModified")
+        channel = try row.decode(atIndex: 0)
+        itemID = try row.decode(atIndex: 1)
+        revision = try row.decode(atIndex: 2)
+        lastmod = try row.decode(atIndex: 3)
+        contentHash = try row.decode(atIndex: 4)
+        etag = try row.decode(atIndex: 5)
+        lastModified = try row.decode(atIndex: 6)
     }
 }

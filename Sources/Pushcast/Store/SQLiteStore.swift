@@ -228,7 +228,10 @@ public final class SQLiteStore: Store {
         guard !items.isEmpty else { return [:] }
         let known = try ItemState.fetchAll(
             db.cachedStatement(
-                sql: "SELECT * FROM itemState WHERE channel = ? AND itemID IN (SELECT value FROM json_each(?))"),
+                sql: """
+                    SELECT \(ItemState.columns) FROM itemState
+                    WHERE channel = ? AND itemID IN (SELECT value FROM json_each(?))
+                    """),
             arguments: [channel, String(decoding: try JSONEncoder().encode(items), as: UTF8.self)])
         return Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
     }
