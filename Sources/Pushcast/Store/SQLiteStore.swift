@@ -221,19 +221,17 @@ public final class SQLiteStore: Store {
         try await pool.read { db in try Self.states(of: items, channel: channel, in: db) }
     }
 
-    /// The states of `items`, each found by the table's key: what a check costs follows the
-    /// items its manifest lists, not every item the channel ever had. The identities go as
-    /// one JSON array, so the statement is compiled once whatever their number.
+    /// The states of `items`, each found by the table's key with one compiled statement: what
+    /// a check costs follows the items its manifest lists, not every item the channel ever had.
     private static func states(of items: [String], channel: String, in db: Database) throws -> [String: ItemState] {
-        guard !items.isEmpty else { return [:] }
-        let known = try ItemState.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(ItemState.columns) FROM itemState
-                    WHERE channel = ? AND itemID IN (SELECT value FROM json_each(?))
-                    """),
-            arguments: [channel, String(decoding: try JSONEncoder().encode(items), as: UTF8.self)])
-        return Dictionary(known.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+        let lookup = try db.cachedStatement(
+            sql: "SELECT \(ItemState.columns) FROM itemState WHERE channel = ? AND itemID = ?")
+        var states: [String: ItemState] = [:]
+        states.reserveCapacity(items.count)
+        for item in items where states[item] == nil {
+            if let state = try ItemState.fetchOne(lookup, arguments: [channel, item]) { states[item] = state }
+        }
+        return states
     }
 
     /// How many subscribers each channel has.
