@@ -189,6 +189,19 @@ struct StoreTests {
         }
     }
 
+    /// A long manifest's states are found however many lookups they take: checked again
+    /// unchanged, it logs nothing (an item whose state was missed would be logged as new).
+    @Test(arguments: Kind.available) func aLongManifestCheckedAgainLogsNothing(_ kind: Kind) async throws {
+        try await withStore(kind) { store in
+            try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))
+            let long = (1...101).map { observation("item-\($0)", lastmod: "2026-01-01") }
+            #expect(try await store.record(long, channel: "news").count == 101)
+            #expect(try await store.record(long.reversed(), channel: "news").isEmpty)
+            let asked = long.map(\.item.id) + ["never", "item-1"]
+            #expect(try await store.itemStates(channel: "news", items: asked).count == 101)
+        }
+    }
+
     @Test(arguments: Kind.available) func pruningKeepsRecentEntriesWhateverTheirNumber(_ kind: Kind) async throws {
         try await withStore(kind) { store in
             try await store.saveChannel(id: "news", file: "news.cdf", status: .ok, diagnostics: [], manifest: .titled("News"))

@@ -221,18 +221,33 @@ public final class SQLiteStore: Store {
         try await pool.read { db in try Self.states(of: items, channel: channel, in: db) }
     }
 
-    /// The states of `items`, each found by the table's key with one compiled statement: what
-    /// a check costs follows the items its manifest lists, not every item the channel ever had.
+    /// The states of `items`, found by the table's key: what a check costs follows the items
+    /// its manifest lists, not every item the channel ever had. One compiled statement takes
+    /// `statesPerLookup` identities at a time (the last one repeated to fill it), so that a
+    /// manifest of any length is a few steps of one cursor each, not a cursor per item.
     private static func states(of items: [String], channel: String, in db: Database) throws -> [String: ItemState] {
-        let lookup = try db.cachedStatement(
-            sql: "SELECT \(ItemState.columns) FROM itemState WHERE channel = ? AND itemID = ?")
+        guard let last = items.last else { return [:] }
+        let lookup = try db.cachedStatement(sql: statesLookup)
         var states: [String: ItemState] = [:]
         states.reserveCapacity(items.count)
-        for item in items where states[item] == nil {
-            if let state = try ItemState.fetchOne(lookup, arguments: [channel, item]) { states[item] = state }
+        var arguments: [String] = []
+        arguments.reserveCapacity(statesPerLookup + 1)
+        for start in stride(from: 0, to: items.count, by: statesPerLookup) {
+            arguments.removeAll(keepingCapacity: true)
+            arguments.append(channel)
+            arguments += items[start..<min(start + statesPerLookup, items.count)]
+            arguments += repeatElement(last, count: statesPerLookup + 1 - arguments.count)
+            let found = try ItemState.fetchCursor(lookup, arguments: StatementArguments(arguments))
+            while let state = try found.next() { states[state.itemID] = state }
         }
         return states
     }
+
+    private static let statesPerLookup = 32
+    private static let statesLookup = """
+        SELECT \(ItemState.columns) FROM itemState
+        WHERE channel = ? AND itemID IN (\(repeatElement("?", count: statesPerLookup).joined(separator: ", ")))
+        """
 
     /// How many subscribers each channel has.
     public func subscriberCounts() async throws -> [String: Int] {
