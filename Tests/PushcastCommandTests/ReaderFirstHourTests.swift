@@ -85,9 +85,7 @@ struct ReaderFirstHourTests {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let record = server.folder.appendingPathComponent("record.txt").path
         for name in ["browser", "notify-send"] {
-            let script = bin.appendingPathComponent(name).path
-            try "#!/bin/sh\necho \"\(name) $*\" >> \(record)\n".write(toFile: script, atomically: true, encoding: .utf8)
-            chmod(script, 0o755)
+            try Self.writeScript("#!/bin/sh\necho \"\(name) $*\" >> \(record)\n", to: bin.appendingPathComponent(name).path)
         }
         let opened = try await ReaderCommandTests.run(
             ["open", "news", "1"], server: server.baseURL, config: config, environment: ["BROWSER": bin.path + "/browser"])
@@ -113,6 +111,18 @@ struct ReaderFirstHourTests {
         }
         let without = try await ReaderCommandTests.run(["read", "--once", "--notify"], server: server.baseURL, config: config, environment: ["PATH": "/nonexistent"])
         #expect(without.standardError.contains("notify-send is not installed"))
+    }
+
+    /// Writes an executable script through a descriptor closed on exec. A descriptor open for
+    /// writing that a process spawned meanwhile by another test inherits keeps the file busy
+    /// for that process's life, and running the script then fails (ETXTBSY): the stand-in
+    /// browser was never called in a fresh clone's `make test`.
+    static func writeScript(_ text: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count else { throw POSIXError(.EIO) }
     }
 
     @Test func losingTheServerIsSaidOnceAndItsReturnToo() async throws {
