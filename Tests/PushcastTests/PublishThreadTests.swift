@@ -46,7 +46,7 @@ struct PublishThreadTests {
     }
 }
 
-/// The calling thread's name.
-private func threadName() -> String? {
+/// The calling thread's name, as the kernel has it.
+func threadName() -> String? {
     (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
 }
