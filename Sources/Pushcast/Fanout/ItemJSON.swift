@@ -53,6 +53,31 @@ public struct ItemJSON: Encodable, Sendable {
         try container.encode(contentLength, forKey: .contentLength)
     }
 
+    /// The same JSON `JSONEncoder` writes of this item (sorted keys, slashes as they are),
+    /// written by hand: every publication renders it, the API's pages encode it. `content`
+    /// and `contentURL`, when given, join it as an item part's body has them
+    /// (`PartRenderer`); `ItemJSONTests` holds both ways to the same bytes.
+    func jsonBytes(content: String? = nil, contentURL: String? = nil) -> [UInt8] {
+        var json = JSONText(capacity: 384 + (content?.utf8.count ?? 0))
+        json.field("abstract", abstract)
+        json.field("channel", channel)
+        if let content { json.field("content", content) }
+        json.field("contentLength", contentLength.map(Int64.init))
+        json.field("contentType", contentType)
+        if let contentURL { json.field("contentURL", contentURL) }
+        json.field("event", event)
+        json.field("href", href)
+        json.field("id", id)
+        json.field("lastmod", lastmod)
+        json.field("precache", precache)
+        json.field("publishedAt", publishedAt)
+        json.field("revision", Int64(revision))
+        json.field("section", section)
+        json.field("seq", seq)
+        json.field("title", title)
+        return json.finished()
+    }
+
     enum CodingKeys: String, CodingKey {
         case channel, seq, event, id, revision, title, abstract, href, lastmod, section, publishedAt, precache,
             contentType, contentLength

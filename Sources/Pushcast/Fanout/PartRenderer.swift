@@ -29,16 +29,20 @@ public struct PartRenderer: Sendable {
     /// replay from the log).
     public func render(_ entry: LogEntry, published: ContinuousClock.Instant? = nil) -> RenderedEntry {
         let item = ItemJSON(entry, publicURL: publicURL)
-        let json = (try? Self.encoder.encode(item)) ?? Data("{}".utf8)
-        let partJSON = (try? Self.encoder.encode(ItemPartJSON(item: item, entry: entry, renderer: self))) ?? json
+        let json = item.jsonBytes()
+        let body = PartBody(entry: entry, renderer: self)
+        // Most parts carry nothing beyond the item: the same bytes, written once.
+        let partJSON = body.content == nil && body.contentURL == nil
+            ? json : item.jsonBytes(content: body.content, contentURL: body.contentURL)
         var parts: [WireFormat: ByteBuffer] = [:]
-        parts[.json] = Self.part(contentType: WireFormat.json.contentType, channel: entry.channel, seq: entry.seq, event: "item", body: partJSON)
+        parts[.json] = Self.part(
+            contentType: WireFormat.json.contentType, channel: entry.channel, seq: entry.seq, event: "item", body: partJSON)
         parts[.text] = Self.part(
             contentType: WireFormat.text.contentType, channel: entry.channel, seq: entry.seq, event: "item",
-            body: Data(Self.text(item).utf8))
+            body: Self.text(item).utf8)
         parts[.html] = Self.part(
             contentType: WireFormat.html.contentType, channel: entry.channel, seq: entry.seq, event: "item",
-            body: Data(Self.html(item).utf8))
+            body: Self.html(item).utf8)
         return RenderedEntry(
             channel: entry.channel, seq: entry.seq, json: ByteBuffer(bytes: json), parts: parts,
             event: Self.event(id: entry.seq, name: "item", data: partJSON), published: published)
@@ -55,7 +59,9 @@ public struct PartRenderer: Sendable {
         Self.event(id: nil, name: event, data: (try? encoder.encode(json)) ?? Data("{}".utf8))
     }
 
-    static func part(contentType: String, channel: String?, seq: Int64?, event: String, body: Data) -> ByteBuffer {
+    static func part(
+        contentType: String, channel: String?, seq: Int64?, event: String, body: some Collection<UInt8>
+    ) -> ByteBuffer {
         var head = "Content-Type: \(contentType)\r\n"
         if let channel { head += "Pushcast-Channel: \(channel)\r\n" }
         if let seq { head += "Pushcast-Seq: \(seq)\r\n" }
@@ -68,7 +74,7 @@ public struct PartRenderer: Sendable {
         return buffer
     }
 
-    static func event(id: Int64?, name: String, data: Data) -> ByteBuffer {
+    static func event(id: Int64?, name: String, data: some Collection<UInt8>) -> ByteBuffer {
         var buffer = ByteBuffer()
         if let id { buffer.writeString("id: \(id)\n") }
         buffer.writeString("event: \(name)\ndata: ")
@@ -99,15 +105,13 @@ public struct PartRenderer: Sendable {
     }
 }
 
-/// The JSON body of an item part: the item, and its content inline when it is precached
-/// text within the inline limit, else a link to it.
-private struct ItemPartJSON: Encodable {
-    let item: ItemJSON
+/// What an item part's JSON body has beyond the item: its content inline when it is
+/// precached text within the inline limit, else a link to it when precached.
+private struct PartBody {
     let content: String?
     let contentURL: String?
 
-    init(item: ItemJSON, entry: LogEntry, renderer: PartRenderer) {
-        self.item = item
+    init(entry: LogEntry, renderer: PartRenderer) {
         let isText = entry.contentType.map { type in
             type.hasPrefix("text/") || type.contains("json") || type.contains("xml")
         } ?? false
@@ -120,14 +124,5 @@ private struct ItemPartJSON: Encodable {
             content = nil
             contentURL = entry.precache ? "\(renderer.publicURL)/channels/\(entry.channel)/items/\(entry.seq)/content" : nil
         }
-    }
-
-    enum Keys: String, CodingKey { case content, contentURL }
-
-    func encode(to encoder: any Encoder) throws {
-        try item.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encodeIfPresent(content, forKey: .content)
-        try container.encodeIfPresent(contentURL, forKey: .contentURL)
     }
 }

@@ -36,6 +36,8 @@ public struct LogEntry: Codable, Sendable, Hashable, FetchableRecord, TableRecor
     public var loggedAt: Double
 
     public var sectionLabels: [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(section.utf8))) ?? []
+        // Most items have none: no decoder for those (every publication renders one).
+        guard section != "[]" else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(section.utf8))) ?? []
     }
 }
