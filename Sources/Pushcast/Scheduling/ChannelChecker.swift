@@ -15,6 +15,8 @@ struct ChannelChecker: Sendable {
     let follower: LogFollower
     /// This node, as the holder of the check leases it takes (one per process).
     let node: String
+    /// The items a check can pass by (known, not precached, LASTMOD not greater).
+    let settled = SettledItems()
 
     /// Checks `id`, asked (a file event, a ping, start-up) or `due` on its schedule; returns
     /// when it is next due. A due check is done only by the node that claims it in the store.
@@ -37,14 +39,16 @@ struct ChannelChecker: Sendable {
                 }
             }
             // Local items first: a slow or dead origin never holds up what is already on disk.
-            let (remote, local) = (
-                channel.items.filter(Checker.needsNetwork), channel.items.filter { !Checker.needsNetwork($0) }
-            )
+            let items = settled.unsettled(channel.items, channel: id)
+            let (remote, local) = (items.filter(Checker.needsNetwork), items.filter { !Checker.needsNetwork($0) })
             // What is known of each item is read by the store inside `record`; here only a
             // remote fetch needs it first (its validators, for a conditional GET). A load the
             // store has not been told yet is written in the same transaction.
             let saving = await catalog.unsavedLoad(id)
-            var appended = try await record(await checker.observe(local, known: [:]), channel: id, saving: saving)
+            let observed = await checker.observe(local, known: [:])
+            var appended = try await record(
+                observed, channel: id, saving: saving, passedBy: items.isEmpty && !channel.items.isEmpty)
+            settled.settle(observed, listed: channel.items, channel: id)
             if let saving { await catalog.saved(saving, id: id) }
             if !remote.isEmpty {
                 let known = try await store.itemStates(channel: id, items: remote.map(\.id))
@@ -64,11 +68,12 @@ struct ChannelChecker: Sendable {
 
     /// Saves the channel when `saving` says so and logs what changed among `observations`,
     /// then hands it to the hub at once (through the follower, which keeps each channel's
-    /// order with what other nodes log).
-    private func record(_ observations: [ItemObservation], channel id: String, saving: ChannelSave? = nil) async throws
-        -> [LogEntry]
-    {
-        guard !observations.isEmpty || saving != nil else { return [] }
+    /// order with what other nodes log). A check that `passedBy` every item of its manifest
+    /// (`SettledItems`) is still recorded as a check.
+    private func record(
+        _ observations: [ItemObservation], channel id: String, saving: ChannelSave? = nil, passedBy: Bool = false
+    ) async throws -> [LogEntry] {
+        guard !observations.isEmpty || saving != nil || passedBy else { return [] }
         let appended = try await store.record(observations, channel: id, saving: saving)
         for logged in appended {
             logger.info(
