@@ -102,12 +102,14 @@ def resident_kib(pids: list[int]) -> int:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    """The processes' CPU time, all their threads (ended ones too), to the nanosecond: each
+    process's CPU-time clock (clock_getcpuclockid's id: ~pid << 3 | CPUCLOCK_SCHED). The
+    clock ticks of /proc/PID/stat count in hundredths of a second, 2.5 % of a 1,000-reader
+    run's whole CPU."""
+    total = 0.0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        total += time.clock_gettime((~pid << 3) | 2)
+    return total
 
 
 def established_connections(pids: list[int]) -> list[int]:
