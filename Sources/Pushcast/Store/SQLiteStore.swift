@@ -222,21 +222,27 @@ public final class SQLiteStore: Store {
     }
 
     /// The states of `items`, found by the table's key: what a check costs follows the items
-    /// its manifest lists, not every item the channel ever had. One compiled statement takes
-    /// `statesPerLookup` identities at a time (the last one repeated to fill it), so that a
-    /// manifest of any length is a few steps of one cursor each, not a cursor per item.
+    /// its manifest lists, not every item the channel ever had. A compiled statement takes up
+    /// to `statesPerLookup` identities at a time, so that a manifest of any length is a few
+    /// steps of one cursor each, not a cursor per item; its width is the next power of two
+    /// (the last identity repeated to fill it), so that the usual check, which observes one
+    /// new item (`SettledItems`), binds one identity, not 32 that SQLite sorts first.
     private static func states(of items: [String], channel: String, in db: Database) throws -> [String: ItemState] {
         guard let last = items.last else { return [:] }
-        let lookup = try db.cachedStatement(sql: statesLookup)
         var states: [String: ItemState] = [:]
         states.reserveCapacity(items.count)
-        var arguments: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
         arguments.reserveCapacity(statesPerLookup + 1)
         for start in stride(from: 0, to: items.count, by: statesPerLookup) {
+            let count = min(statesPerLookup, items.count - start)
+            let width = count <= 1 ? 1 : 1 << (Int.bitWidth - (count - 1).leadingZeroBitCount)
             arguments.removeAll(keepingCapacity: true)
             arguments.append(channel)
-            arguments += items[start..<min(start + statesPerLookup, items.count)]
-            arguments += repeatElement(last, count: statesPerLookup + 1 - arguments.count)
+            for item in items[start..<(start + count)] { arguments.append(item) }
+            for _ in count..<width { arguments.append(last) }
+            // The existential form: the generic one maps through a key path the runtime
+            // instantiates at every call.
+            let lookup = try db.cachedStatement(sql: statesLookups[width.trailingZeroBitCount])
             let found = try ItemState.fetchCursor(lookup, arguments: StatementArguments(arguments))
             while let state = try found.next() { states[state.itemID] = state }
         }
@@ -244,10 +250,13 @@ public final class SQLiteStore: Store {
     }
 
     private static let statesPerLookup = 32
-    private static let statesLookup = """
-        SELECT \(ItemState.columns) FROM itemState
-        WHERE channel = ? AND itemID IN (\(repeatElement("?", count: statesPerLookup).joined(separator: ", ")))
+    /// The lookups by width: 1, 2, 4 … `statesPerLookup` identities.
+    private static let statesLookups = (0...statesPerLookup.trailingZeroBitCount).map { power in
         """
+        SELECT \(ItemState.columns) FROM itemState
+        WHERE channel = ? AND itemID IN (\(repeatElement("?", count: 1 << power).joined(separator: ", ")))
+        """
+    }
 
     /// How many subscribers each channel has.
     public func subscriberCounts() async throws -> [String: Int] {
