@@ -56,13 +56,15 @@ struct ItemJSONTests {
     @Test(arguments: entries)
     func theItemIsWhatTheEncoderWrites(_ entry: LogEntry) throws {
         let item = ItemJSON(entry, publicURL: "http://127.0.0.1:8080")
-        #expect(String(decoding: item.jsonBytes(), as: UTF8.self) == String(decoding: try Self.encoder.encode(item), as: UTF8.self))
+        let expected = try Self.encoder.encode(item)
+        #expect(String(decoding: item.jsonBytes(), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
     }
 
     @Test(arguments: entries)
     func aPartsBodyIsWhatTheEncoderWrites(_ entry: LogEntry) throws {
         let item = ItemJSON(entry, publicURL: "http://127.0.0.1:8080")
-        for (content, contentURL) in [(Self.awkward, nil), (nil, "http://127.0.0.1:8080/channels/x/items/1/content"), ("", nil)] {
+        let link = "http://127.0.0.1:8080/channels/x/items/1/content"
+        for (content, contentURL) in [(Self.awkward, nil), (nil, link), ("", nil)] {
             let expected = try Self.encoder.encode(PartBody(item: item, content: content, contentURL: contentURL))
             #expect(
                 String(decoding: item.jsonBytes(content: content, contentURL: contentURL), as: UTF8.self)
@@ -74,7 +76,8 @@ struct ItemJSONTests {
         let entry = Self.entry(title: "Plain", abstract: nil, section: [], local: false, precache: false)
         let rendered = PartRenderer(publicURL: "http://127.0.0.1:8080").render(entry)
         let json = String(buffer: rendered.json)
-        #expect(json == String(decoding: try Self.encoder.encode(ItemJSON(entry, publicURL: "http://127.0.0.1:8080")), as: UTF8.self))
+        let expected = try Self.encoder.encode(ItemJSON(entry, publicURL: "http://127.0.0.1:8080"))
+        #expect(json == String(decoding: expected, as: UTF8.self))
         #expect(String(buffer: rendered.parts[.json]!).hasSuffix("\r\n\r\n\(json)\r\n"))
         #expect(String(buffer: rendered.event) == "id: \(entry.seq)\nevent: item\ndata: \(json)\n\n")
     }

@@ -10,7 +10,9 @@ import Testing
 @Suite("Settled items: what a check passes by")
 struct SettledItemsTests {
     static func item(_ id: String, lastmod: String? = nil, precache: Bool = false) -> Item {
-        Item(id: id, href: "news/\(id).html", local: true, lastmod: lastmod.flatMap(Timestamp.init(lastmod:)), precache: precache)
+        Item(
+            id: id, href: "news/\(id).html", local: true, lastmod: lastmod.flatMap(Timestamp.init(lastmod:)),
+            precache: precache)
     }
 
     @Test func aKnownItemIsPassedByUntilItsLastmodGrows() {
@@ -23,7 +25,9 @@ struct SettledItemsTests {
         // Another channel knows nothing of them.
         #expect(settled.unsettled(items, channel: "sports").map(\.id) == ["a", "b", "c"])
         // A LASTMOD that grows, or appears, is a change to look at; one that stays or goes back is not.
-        let later = [Self.item("a", lastmod: "2026-11-01"), Self.item("b", lastmod: "2026-12-02"), Self.item("c", precache: true)]
+        let later = [
+            Self.item("a", lastmod: "2026-11-01"), Self.item("b", lastmod: "2026-12-02"), Self.item("c", precache: true),
+        ]
         #expect(settled.unsettled(later, channel: "news").map(\.id) == ["a", "b", "c"])
         let same = [Self.item("a"), Self.item("b", lastmod: "2026-11-30")]
         #expect(settled.unsettled(same, channel: "news").isEmpty)
@@ -58,12 +62,14 @@ struct SettledItemsTests {
             store = try SQLiteStore(path: folder.base.appendingPathComponent("db.sqlite").path)
             let directory = try ChannelsDirectory(path: folder.channels.path)
             let logger = Logger(label: "test")
-            catalog = Catalog(directory: directory, displayFolder: "channels", store: store, limits: ParseLimits(), logger: logger)
+            catalog = Catalog(
+                directory: directory, displayFolder: "channels", store: store, limits: ParseLimits(), logger: logger)
             fetcher = RemoteFetcher(limits: ContentLimits(), logger: logger)
             checker = ChannelChecker(
                 catalog: catalog, store: store,
                 checker: Checker(directory: directory, limits: ContentLimits(), remote: fetcher, logger: logger),
-                checkInterval: 3600, logger: logger, follower: LogFollower(store: store, hub: Hub(configuration: HubConfiguration()), logger: logger),
+                checkInterval: 3600, logger: logger,
+                follower: LogFollower(store: store, hub: Hub(configuration: HubConfiguration()), logger: logger),
                 node: "test")
         }
 
@@ -74,7 +80,8 @@ struct SettledItemsTests {
             try folder.write("<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>News</TITLE>\(items)</CHANNEL>", to: "news.cdf")
             _ = try await catalog.reload(file: "news.cdf")
             _ = await checker.run("news", due: false)
-            return try await store.entries(channel: "news", after: before, limit: 100).map { "\($0.event.rawValue) \($0.itemID)" }
+            let logged = try await store.entries(channel: "news", after: before, limit: 100)
+            return logged.map { "\($0.event.rawValue) \($0.itemID)" }
         }
     }
 

@@ -26,7 +26,8 @@ public struct ChangePlan: Sendable {
                     channel: channel, seq: 0, event: event, itemID: item.id, revision: state.revision,
                     title: item.title, abstract: item.abstract, href: item.href, local: item.local,
                     lastmod: item.lastmod?.description,
-                    section: item.section.isEmpty ? "[]" : String(decoding: try JSONEncoder().encode(item.section), as: UTF8.self),
+                    section: item.section.isEmpty
+                        ? "[]" : String(decoding: try JSONEncoder().encode(item.section), as: UTF8.self),
                     precache: item.precache, contentType: observation.content?.type,
                     contentHash: observation.content?.hash ?? state.contentHash,
                     contentSize: observation.content?.size, content: observation.content?.bytes, loggedAt: loggedAt))

@@ -36,7 +36,8 @@ public struct PartRenderer: Sendable {
             ? json : item.jsonBytes(content: body.content, contentURL: body.contentURL)
         var parts: [WireFormat: ByteBuffer] = [:]
         parts[.json] = Self.part(
-            contentType: WireFormat.json.contentType, channel: entry.channel, seq: entry.seq, event: "item", body: partJSON)
+            contentType: WireFormat.json.contentType, channel: entry.channel, seq: entry.seq, event: "item",
+            body: partJSON)
         parts[.text] = Self.part(
             contentType: WireFormat.text.contentType, channel: entry.channel, seq: entry.seq, event: "item",
             body: Self.text(item).utf8)
