@@ -147,10 +147,26 @@ def open_sockets(pids: list[int]) -> int:
     return count
 
 
-def post_send_time(port: int, path: str) -> None:
-    """Publishes one item by a POST whose body is its send time (the probe's and nchan's way)."""
+def item_json(port: int, seq: int, title: str) -> bytes:
+    """The JSON a Pushcast reader gets for the `seq`th item of the benchmark's channel (SPEC
+    §3.1: the item's fields, keys sorted): what the probe and nchan are given to publish, so
+    that every server carries the same item to its readers, each in its own framing. (Until
+    2026-12-05 their body was the send time alone: 169 bytes a message on nchan's wire
+    against Pushcast's 461.)"""
+    now = time.time()
+    published = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
+    return json.dumps({
+        "abstract": None, "channel": "bench", "contentLength": None, "contentType": None, "event": "new",
+        "href": f"http://127.0.0.1:{port}/channels/bench/items/{seq}/content", "id": f"bench/{seq}.html",
+        "lastmod": None, "precache": False, "publishedAt": published, "revision": 1, "section": [],
+        "seq": seq, "title": title}, sort_keys=True, separators=(",", ":")).encode()
+
+
+def post_item(port: int, path: str, seq: int) -> None:
+    """Publishes the `seq`th item, carrying its send time, by a POST of its JSON (the probe's
+    and nchan's way)."""
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", data=f"sent@{time.time_ns()};".encode(), method="POST")
+        f"http://127.0.0.1:{port}{path}", data=item_json(port, seq, f"sent@{time.time_ns()};"), method="POST")
     urllib.request.urlopen(request, timeout=5).read()
 
 
@@ -373,9 +389,11 @@ class Probe:
         self.path = "/stream"
         self.header = ""
         self.pids = [self.process.pid]
+        self.count = 1  # as on Pushcast's channel, whose warm-up item is the first
 
     def publish(self) -> None:
-        post_send_time(self.port, "/publish")
+        self.count += 1
+        post_item(self.port, "/publish", self.count)
 
     def stop(self) -> None:
         stop(self.process)
@@ -430,10 +448,12 @@ http {{
                 time.sleep(0.05)
         self.path = "/sub"
         self.header = "Accept: multipart/mixed"
+        self.count = 1  # as on Pushcast's channel, whose warm-up item is the first
         self.pids = [self.process.pid] + children(self.process.pid)
 
     def publish(self) -> None:
-        post_send_time(self.port, "/pub")
+        self.count += 1
+        post_item(self.port, "/pub", self.count)
 
     def stop(self) -> None:
         stop(self.process)
