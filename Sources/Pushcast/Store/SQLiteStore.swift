@@ -6,6 +6,8 @@ import Metrics
 /// The `Store` in one SQLite database in WAL mode (GRDB), the default: `--db PATH`.
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
+    /// Checkpoints the WAL off the committing thread; lives as long as `pool`.
+    let checkpointer: WALCheckpointer
     public let path: String
 
     /// Opens (creating it and its folder if needed) and migrates the database at `path`.
@@ -19,6 +21,9 @@ public final class SQLiteStore: Store {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         try StoreMigrations.migrator.migrate(pool)
+        let checkpointer = WALCheckpointer(path: path)
+        try pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
+        self.checkpointer = checkpointer
     }
 
     /// Whether the database answers.
