@@ -33,6 +33,10 @@ event loop per 2,500 readers) instead of the C client: readers as everyday code 
 sharing the cores with the server. With --runs N, every server is measured N times,
 alternating, each run fresh.
 
+With --sched, `perf sched record` runs on every CPU while the items are published, and each
+row's note says how long the readers' processes waited, runnable, for a core per item, and
+how much of that wait another core was idle (root and linux-perf needed; see `SchedTrace`).
+
 With --storm N, a reconnect storm: N subscribers read; while items keep coming, the server
 is stopped (SIGTERM) and started again on the same database; every reader reconnects at
 once with its cursors. It reports the time from the new server's start until every reader
@@ -44,12 +48,14 @@ from __future__ import annotations
 
 import argparse
 import array
+import bisect
 import http.client
 import json
 import sqlite3
 import threading
 import os
 import platform
+import re
 import resource
 import shutil
 import socket
@@ -64,6 +70,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PUSHCAST = ROOT / ".build" / "release" / "pushcast"  # --binary chooses another
 WINDOW: int | None = None  # --window: Pushcast's manifest lists only the newest N items
+SCHED = False  # --sched: where the readers waited for a core (`SchedTrace`), in each row's note
 PROBE = ROOT / ".build" / "release" / "nio-stream-probe"
 CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
 ASYNCIO_CLIENT = ROOT / "Benchmarks" / "fanout_asyncio.py"
@@ -182,6 +189,84 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+# One line of `perf sched timehist --state`: when a task left a CPU, the CPU, the task, how
+# long it had waited before it ran, how much of that after a wake-up (the scheduling delay),
+# how long it ran (ms), and its state as it left (R: still runnable, preempted).
+TIMEHIST = re.compile(r"^\s*(\d+\.\d+)\s+\[(\d+)\]\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\S+)\s*$")
+
+
+class SchedTrace:
+    """`perf sched record` of every CPU while the items are published (--sched): how long
+    the readers' processes waited for a core while runnable, and for how much of that wait
+    another core sat idle. A socket's reader woken by a write is placed on the writer's core
+    (the wake-up is a synchronous one); unless the kernel moves one of the two, they take
+    turns there while the other core idles, time that no server's own speed gives back."""
+
+    def __init__(self, path: Path, seconds: float) -> None:
+        self.path = path
+        self.process = subprocess.Popen(
+            ["perf", "sched", "record", "-a", "-o", str(path), "--", "sleep", f"{seconds:.1f}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def summary(self, readers: set[int], items: int) -> str:
+        if self.process.wait() != 0 or not self.path.exists():
+            return "where the readers waited: not measured (`perf sched record` needs linux-perf, root and tracefs)"
+        text = subprocess.run(["perf", "sched", "timehist", "--state", "-i", str(self.path)],
+                              capture_output=True, text=True).stdout
+        idle: dict[int, list[tuple[float, float]]] = {}
+        waits: list[tuple[int, float, float]] = []
+        preempted: set[int] = set()  # threads that left their CPU still runnable
+        for line in text.splitlines():
+            match = TIMEHIST.match(line)
+            if not match:
+                continue
+            end, cpu, task = float(match[1]), int(match[2]), match[3]
+            waited, delay, ran = (float(match[n]) / 1000 for n in (4, 5, 6))
+            if task.startswith("<idle>"):
+                idle.setdefault(cpu, []).append((end - ran, end))
+                continue
+            ids = re.search(r"\[(\d+)(?:/(\d+))?\]$", task)
+            if not ids or int(ids[2] or ids[1]) not in readers:
+                continue
+            thread = int(ids[1])
+            # Preempted, it waited runnable all along; woken, from its wake-up on.
+            runnable = waited if thread in preempted else delay
+            if runnable > 0:
+                waits.append((cpu, end - ran - runnable, end - ran))
+            if match[7].startswith("R"):
+                preempted.add(thread)
+            else:
+                preempted.discard(thread)
+        waited = sum(until - since for _, since, until in waits)
+        stranded = sum(overlap(since, until, merged([span for other, spans in idle.items() if other != cpu
+                                                     for span in spans]))
+                       for cpu, since, until in waits)
+        return (f"the readers waited for a core {waited * 1000 / items:.1f} ms per item, "
+                f"{stranded * 1000 / items:.1f} ms of it while another core was idle (`perf sched`)")
+
+
+def merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The union of `spans`, as sorted spans that do not overlap."""
+    union: list[tuple[float, float]] = []
+    for since, until in sorted(spans):
+        if union and since <= union[-1][1]:
+            union[-1] = (union[-1][0], max(union[-1][1], until))
+        else:
+            union.append((since, until))
+    return union
+
+
+def overlap(since: float, until: float, union: list[tuple[float, float]]) -> float:
+    """How much of [since, until] the sorted spans of `union` cover."""
+    first = max(0, bisect.bisect_right(union, (since, since)) - 1)
+    covered = 0.0
+    for start, end in union[first:]:
+        if start >= until:
+            break
+        covered += max(0.0, min(end, until) - max(start, since))
+    return covered
 
 
 @dataclass
@@ -505,8 +590,11 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
         time.sleep(1)
         spread = server.after_readers_connected() if hasattr(server, "after_readers_connected") else ""
         after = resident_kib(server.pids)
-        cpu_before = cpu_seconds(server.pids)
         items = items if server.publishes else 0
+        trace = SchedTrace(scratch / "sched.data", items / rate + 1.5) if SCHED and items else None
+        if trace:
+            time.sleep(0.5)  # perf is recording before the first item
+        cpu_before = cpu_seconds(server.pids)
         for _ in range(items):
             started = time.time()
             server.publish()
@@ -525,7 +613,8 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
             time.sleep(0.1)
         time.sleep(0.2)
         cpu_closed = cpu_seconds(server.pids)
-        note = "; ".join(part for part in (spread, server.after_readers_closed()) if part)
+        waits = trace.summary({process.pid for process in processes}, items) if trace else ""
+        note = "; ".join(part for part in (spread, server.after_readers_closed(), waits) if part)
         delays = array.array("Q")
         for index in range(len(processes)):
             path = scratch / f"delays-{index}"
@@ -642,7 +731,7 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> None:
-    global PUSHCAST, WINDOW
+    global PUSHCAST, WINDOW, SCHED
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
@@ -661,10 +750,15 @@ def main() -> None:
     parser.add_argument("--window", type=int, metavar="N",
                         help="Pushcast's manifest lists only the newest N items, as a publisher keeps it short while "
                              "the log grows (default: every item published)")
+    parser.add_argument("--sched", action="store_true",
+                        help="record the scheduler while items are published (perf sched, as root) and say in "
+                             "each row's note how long the readers waited for a core, and how much of that "
+                             "with another core idle")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
     arguments = parser.parse_args()
     PUSHCAST = arguments.binary.resolve()
     WINDOW = arguments.window
+    SCHED = arguments.sched
     if not PUSHCAST.exists():
         sys.exit(f"no {PUSHCAST}: make release first")
     limit = raise_fd_limit()
