@@ -18,6 +18,10 @@ Tests/support/with-postgres.sh python3 Benchmarks/fanout.py --readers 1000 10000
 echo "fan-out with Python asyncio readers (a few minutes) …" >&2
 python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 2 \
   --output "$out/asyncio.md"
+echo "where the asyncio readers waited for a core (perf sched) …" >&2
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+python3 Benchmarks/fanout.py --client asyncio --readers 1000 --only pushcast nchan --items 20 --rate 2 --sched \
+  --output "$out/sched.md"
 echo "push versus pull, 1 s polls …" >&2
 DURATION=30 Benchmarks/compare_demo.sh --pollers 10 --poll-interval 1 > "$out/pull1.txt"
 echo "push versus pull, 5 s polls …" >&2
@@ -82,6 +86,17 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "one core and leaves the other to the readers."
   echo
   cat "$out/asyncio.md"
+  echo
+  echo "### Where the readers waited for a core"
+  echo
+  echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 --only pushcast nchan --items 20 --rate 2 --sched\`:"
+  echo "one more run of each, with \`perf sched record\` on every CPU while the items are published"
+  echo "(it costs some CPU of its own, so these rows are not the ones above). The notes say how"
+  echo "long the readers' process waited for a core, runnable, per item, and for how much of that"
+  echo "another core was idle: a reader woken by a write is placed on the writer's core, and this"
+  echo "machine's kernel is slow to move either away (docs/PUSH.md, \"Readers on the server's cores\")."
+  echo
+  cat "$out/sched.md"
   echo
   echo "## Push versus pull"
   echo
