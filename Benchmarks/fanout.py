@@ -193,7 +193,8 @@ def stop(process: subprocess.Popen) -> None:
 
 # One line of `perf sched timehist --state`: when a task left a CPU, the CPU, the task, how
 # long it had waited before it ran, how much of that after a wake-up (the scheduling delay),
-# how long it ran (ms), and its state as it left (R: still runnable, preempted).
+# how long it ran (ms), and its state as it left (R, or W for one being woken as it left:
+# still runnable).
 TIMEHIST = re.compile(r"^\s*(\d+\.\d+)\s+\[(\d+)\]\s+(.+?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\S+)\s*$")
 
 
@@ -235,14 +236,14 @@ class SchedTrace:
             runnable = waited if thread in preempted else delay
             if runnable > 0:
                 waits.append((cpu, end - ran - runnable, end - ran))
-            if match[7].startswith("R"):
+            if match[7][0] in "RW":
                 preempted.add(thread)
             else:
                 preempted.discard(thread)
         waited = sum(until - since for _, since, until in waits)
-        stranded = sum(overlap(since, until, merged([span for other, spans in idle.items() if other != cpu
-                                                     for span in spans]))
-                       for cpu, since, until in waits)
+        elsewhere = {cpu: merged([span for other, spans in idle.items() if other != cpu for span in spans])
+                     for cpu in {cpu for cpu, _, _ in waits}}
+        stranded = sum(overlap(since, until, elsewhere[cpu]) for cpu, since, until in waits)
         return (f"the readers waited for a core {waited * 1000 / items:.1f} ms per item, "
                 f"{stranded * 1000 / items:.1f} ms of it while another core was idle (`perf sched`)")
 
