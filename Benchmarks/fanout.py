@@ -7,14 +7,16 @@ For each reader count, for each server in turn (alternating, fresh each time):
   2. connect N multipart readers (fanout_client.c: one epoll loop per process, raw sockets)
      spread over several processes, and read the server's resident memory before and after;
   3. publish M items at a fixed rate by the real path (Pushcast: a manifest rewrite in
-     channels/, renamed into place; nchan: a POST to its publisher location), each carrying
-     its send time ("sent@<ns>;"), and read the server's CPU time before the first and a
+     channels/, renamed into place; nchan: a POST to its publisher location of the item's
+     JSON as a Pushcast reader gets it), each carrying its send time ("sent@<ns>;"), and read the server's CPU time before the first and a
      second after the last (the fan-out's cost per item);
   4. let the readers leave (each closes its connections), wait until the server has closed
      its side of every one, and read the server's CPU time again (the cost per connection
      closed, a cost of its own: counted per item, it would depend on how many items a run
      publishes);
-  5. collect every (reader, item) delay and the load generator's own CPU.
+  5. collect every (reader, item) delay, when each item reached its last reader (each row's
+     note gives the median item's time and the slowest's: one late item or a broad tail),
+     and the load generator's own CPU.
 
 Prints one row per server and reader count, and writes them into BENCHMARKS.md.
 
@@ -246,6 +248,16 @@ class SchedTrace:
         stranded = sum(overlap(since, until, elsewhere[cpu]) for cpu, since, until in waits)
         return (f"the readers waited for a core {waited * 1000 / items:.1f} ms per item, "
                 f"{stranded * 1000 / items:.1f} ms of it while another core was idle (`perf sched`)")
+
+
+def slowest(last_reader: dict[int, int]) -> str:
+    """How long the items took to reach their last reader: the median item and the slowest.
+    A p99 far above the median item's time is then one late item, not a broad tail."""
+    if not last_reader:
+        return ""
+    delays = sorted((last - sent) / 1e6 for sent, last in last_reader.items())
+    return (f"the median item reached its last reader after {delays[len(delays) // 2]:.1f} ms, "
+            f"the slowest after {delays[-1]:.1f} ms")
 
 
 def merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -604,18 +616,23 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
         cpu_after = cpu_seconds(server.pids)
         client_cpu = 0
         received = 0
+        last_reader: dict[int, int] = {}  # an item's send time -> when its last reader had it (ns)
         for index, process in enumerate(processes):
             output = process.communicate(timeout=seconds + 60)[0].split("\n")
             result = next(line.split() for line in output if line.startswith("result "))
             client_cpu += int(result[6]) + int(result[7])
             received += int(result[10])
+            for line in output:
+                if line.startswith("item "):
+                    _, sent, _, last = line.split()
+                    last_reader[int(sent)] = max(last_reader.get(int(sent), 0), int(last))
         deadline = time.time() + 30
         while open_sockets(server.pids) > sockets_before and time.time() < deadline:
             time.sleep(0.1)
         time.sleep(0.2)
         cpu_closed = cpu_seconds(server.pids)
         waits = trace.summary({process.pid for process in processes}, items) if trace else ""
-        note = "; ".join(part for part in (spread, server.after_readers_closed(), waits) if part)
+        note = "; ".join(part for part in (spread, server.after_readers_closed(), slowest(last_reader), waits) if part)
         delays = array.array("Q")
         for index in range(len(processes)):
             path = scratch / f"delays-{index}"
