@@ -72,6 +72,15 @@ struct ItemJSONTests {
         }
     }
 
+    @Test func sectionLabelsAreReadAndAnUnreadableRowHasNone() {
+        var entry = HubTests.entry("a", 1)
+        #expect(entry.sectionLabels == [])
+        entry.section = #"["News","Tech \"ü\""]"#
+        #expect(entry.sectionLabels == ["News", "Tech \"ü\""])
+        entry.section = "News"  // not JSON: a damaged row, logged
+        #expect(entry.sectionLabels == [])
+    }
+
     @Test func aRenderedPartCarriesTheSameBytesAsTheItemWhenItHasNothingMore() throws {
         let entry = Self.entry(title: "Plain", abstract: nil, section: [], local: false, precache: false)
         let rendered = PartRenderer(publicURL: "http://127.0.0.1:8080").render(entry)

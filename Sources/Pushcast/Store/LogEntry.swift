@@ -1,6 +1,7 @@
 import CDF
 import Foundation
 import GRDB
+import Logging
 
 /// One entry of a channel's item log: an item that was new or updated, with the next
 /// sequence number of its channel. The log is what every transport serves.
@@ -35,9 +36,19 @@ public struct LogEntry: Codable, Sendable, Hashable, FetchableRecord, TableRecor
     /// When it was logged (seconds since 1970).
     public var loggedAt: Double
 
+    /// The section labels; none (and a warning in the log) when the stored JSON cannot be
+    /// read, which only a damaged database row can cause: the server wrote it.
     public var sectionLabels: [String] {
         // Most items have none: no decoder for those (every publication renders one).
         guard section != "[]" else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: Data(section.utf8))) ?? []
+        do {
+            return try JSONDecoder().decode([String].self, from: Data(section.utf8))
+        } catch {
+            Self.logger.warning(
+                "Item \(seq) of channel '\(channel)' has section labels in the database that cannot be read; it is shown without sections. The row may be damaged: look at the section column of that row in the itemLog table.")
+            return []
+        }
     }
+
+    private static let logger = Logger(label: "pushcast.store")
 }
