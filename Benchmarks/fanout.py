@@ -318,6 +318,7 @@ class Pushcast:
         self.port = free_port()
         self.count = 0
         self.titles: dict[int, str] = {}
+        self.file_ms: dict[int, float] = {}  # an item's send time (ns) -> its files' writes and rename (ms)
         self.publish_item("warm-up")  # the channel exists before readers come
         self.start()
         self.wait_logged(1)
@@ -364,7 +365,23 @@ class Pushcast:
         os.replace(temporary, self.channels / "bench.cdf")
 
     def publish(self) -> None:
-        self.publish_item(f"sent@{time.time_ns()};")
+        sent = time.time_ns()
+        started = time.perf_counter()
+        self.publish_item(f"sent@{sent};")
+        self.file_ms[sent] = (time.perf_counter() - started) * 1000
+
+    def publishing(self, last_reader: dict[int, int]) -> str:
+        """How long the publisher's own file writes and rename took: an item late at every
+        reader whose rename was slow waited for the file system, not for the server."""
+        if not self.file_ms:
+            return ""
+        times = sorted(self.file_ms.values())
+        note = f"the publisher's writes and rename took {times[len(times) // 2]:.1f} ms (median), {times[-1]:.1f} ms at most"
+        if last_reader:
+            late = max(last_reader, key=lambda sent: last_reader[sent] - sent)
+            if late in self.file_ms:
+                note += f", {self.file_ms[late]:.1f} ms for the slowest item"
+        return note
 
     def stop(self) -> None:
         stop(self.process)
@@ -632,7 +649,9 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
         time.sleep(0.2)
         cpu_closed = cpu_seconds(server.pids)
         waits = trace.summary({process.pid for process in processes}, items) if trace else ""
-        note = "; ".join(part for part in (spread, server.after_readers_closed(), slowest(last_reader), waits) if part)
+        files = server.publishing(last_reader) if hasattr(server, "publishing") else ""
+        note = "; ".join(
+            part for part in (spread, server.after_readers_closed(), slowest(last_reader), files, waits) if part)
         delays = array.array("Q")
         for index in range(len(processes)):
             path = scratch / f"delays-{index}"

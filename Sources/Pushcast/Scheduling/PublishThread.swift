@@ -33,12 +33,7 @@ public final class PublishThread: TaskExecutor, @unchecked Sendable {
 
     /// Runs the jobs in the order they came, for ever.
     private func run() {
-        // The name the kernel shows (`comm`): a thread may write its own. Foundation's
-        // `Thread.name` does not reach the kernel, and Swift does not import
-        // `pthread_setname_np` here. Should the write fail, `top -H` and `perf` show a generic
-        // name and nothing else changes, so it is not worth a line in the log (the tests
-        // check the name).
-        try? Self.name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+        ThreadName.set(Self.name)
         var running: [UnownedJob] = []
         while true {
             condition.lock()

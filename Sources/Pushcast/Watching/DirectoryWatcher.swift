@@ -54,13 +54,15 @@ public final class DirectoryWatcher: Sendable {
             loop.pending = Batch()
         }
         let prepared = loop  // the thread owns its own copy from here on
-        let thread = Thread {
+        Thread {
+            ThreadName.set(Self.threadName)
             var owned = prepared
             owned.run()
-        }
-        thread.name = "pushcast-watcher"
-        thread.start()
+        }.start()
     }
+
+    /// The watch thread's name, as `ps -L`, `top -H` and `perf` show it.
+    public static let threadName = "pushcast-watch"
 
     /// Ends the watch: the thread returns and the stream finishes.
     public func stop() {
