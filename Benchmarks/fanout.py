@@ -15,8 +15,10 @@ For each reader count, for each server in turn (alternating, fresh each time):
      closed, a cost of its own: counted per item, it would depend on how many items a run
      publishes);
   5. collect every (reader, item) delay, when each item reached its last reader (each row's
-     note gives the median item's time and the slowest's: one late item or a broad tail),
-     and the load generator's own CPU.
+     note gives the median item's time and the slowest's: one late item or a broad tail;
+     for Pushcast also how long the publisher's own file writes and rename took, and for the
+     slowest item: a late item whose rename was slow waited for the file system), and the
+     load generator's own CPU.
 
 Prints one row per server and reader count, and writes them into BENCHMARKS.md.
 
