@@ -81,6 +81,22 @@ ASYNCIO_CLIENT = ROOT / "Benchmarks" / "fanout_asyncio.py"
 FLOOR_SOURCE = ROOT / "Benchmarks" / "write_floor.c"
 NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
 PER_PROCESS = 5000  # readers per C client process
+SCRATCH: Path | None = None  # --scratch: where each run's folders go (None: the system's temp folder)
+
+
+def memory_folder() -> Path | None:
+    """/dev/shm when it is a tmpfs (memory), else None. Each run's folders go there: the
+    benchmark measures the fan-out, not this machine's disk. On the VM's ext4 the
+    publisher's own writes and rename once took 143 and 240 ms in the middle of 1,000-reader
+    runs, after a release build (2026-12-05, the row notes of `--readers 1000 --only pushcast
+    nchan --runs 3`): a stall that lands on Pushcast's rows alone, since nchan keeps its
+    messages in memory and its publisher writes no file."""
+    with open("/proc/mounts") as mounts:
+        for line in mounts:
+            fields = line.split()
+            if len(fields) > 2 and fields[1] == "/dev/shm" and fields[2] == "tmpfs" and os.access("/dev/shm", os.W_OK):
+                return Path("/dev/shm")
+    return None
 
 
 @dataclass
@@ -594,7 +610,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
     # middle of this one: with 1.5 GB dirty, a 1,000-reader Pushcast run measured p99 20.9 ms
     # and 12.8 ms of CPU per item, and 12.7 ms and 12.0 ms after a sync (2026-12-05).
     os.sync()
-    scratch = Path(tempfile.mkdtemp(prefix="fanout-"))
+    scratch = Path(tempfile.mkdtemp(prefix="fanout-", dir=SCRATCH))
     server = server_class(scratch, readers)
     try:
         time.sleep(0.5)
@@ -677,7 +693,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
 def storm(readers: int, rate: float, client: Client) -> str:
     """The reconnect storm (see the module's doc): one row."""
     os.sync()  # as in run()
-    scratch = Path(tempfile.mkdtemp(prefix="storm-"))
+    scratch = Path(tempfile.mkdtemp(prefix="storm-", dir=SCRATCH))
     server = PushcastSubscribers(scratch, readers)
     before_restart, after_restart = 6.0, 6.0
     try:
@@ -770,7 +786,7 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> None:
-    global PUSHCAST, WINDOW, SCHED
+    global PUSHCAST, WINDOW, SCHED, SCRATCH
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
@@ -793,11 +809,15 @@ def main() -> None:
                         help="record the scheduler while items are published (perf sched, as root) and say in "
                              "each row's note how long the readers waited for a core, and how much of that "
                              "with another core idle")
+    parser.add_argument("--scratch", type=Path,
+                        help="where each run's folders go: Pushcast's channels/ and database, nginx's temporary "
+                             "folders (default: /dev/shm when it is a tmpfs, else the system's temp folder)")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
     arguments = parser.parse_args()
     PUSHCAST = arguments.binary.resolve()
     WINDOW = arguments.window
     SCHED = arguments.sched
+    SCRATCH = arguments.scratch or memory_folder()
     if not PUSHCAST.exists():
         sys.exit(f"no {PUSHCAST}: make release first")
     limit = raise_fd_limit()
@@ -837,7 +857,9 @@ def main() -> None:
         rows += measured
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     header = (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {time.strftime('%Y-%m-%d', time.gmtime())}; "
-              f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}; readers: "
+              f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}; "
+              f"scratch folders in {SCRATCH or tempfile.gettempdir()}"
+              f"{' (tmpfs)' if SCRATCH and SCRATCH == memory_folder() else ''}; readers: "
               + ("Python asyncio, one event loop per 2,500" if arguments.client == "asyncio" else "C, one epoll loop per 5,000"))
     text = header + "\n\n" + table(rows) + "\n"
     if arguments.storm:
