@@ -44,29 +44,6 @@ struct DirectoryWatcherTests {
         #expect(batch.paths.isSuperset(of: ["story.html", "news.cdf"]))
     }
 
-    /// Until 2026-12-05 the watch thread set only Foundation's name, which the kernel never
-    /// sees: `top -H` and `perf` showed it as "com.apple.root.default-qos", like the threads
-    /// of Swift's own pool.
-    @Test func theWatchThreadHasItsOwnName() async throws {
-        let root = try Self.folder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let watcher = try DirectoryWatcher(root: root.path, debounce: 0.3)
-        defer { watcher.stop() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !Self.threadNames().contains(DirectoryWatcher.threadName), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(Self.threadNames().contains(DirectoryWatcher.threadName))
-    }
-
-    /// The names of this process's threads, as the kernel has them.
-    static func threadNames() -> [String] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.compactMap { task in
-            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
-        }
-    }
-
     @Test func filesWrittenInPlaceWaitForTheQuietTime() async throws {
         let root = try Self.folder()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -7,12 +7,14 @@ import Foundation
 
 /// Watches a folder and everything below it with inotify, and reports which paths
 /// changed: files written, created, deleted, moved in or out, touched. Folders created or
-/// moved in later are watched too. One thread blocks in `poll` on the inotify descriptor;
-/// nothing is polled on a timer. Bursts (an editor's save is several events) are reported
-/// as one batch once `debounce` seconds pass without an event, or at most four times that
-/// after the burst began. A manifest renamed into the root ends its burst at once: that is
-/// how a careful publisher finishes a change (content first, then the manifest, written
-/// aside and renamed into place), and a renamed file is whole.
+/// moved in later are watched too. The publish thread waits on the inotify descriptor beside
+/// its jobs (`PublishThreadSource`), so a batch is handled on the thread that reads it, with
+/// no thread of its own to wake; nothing is polled on a timer. Bursts (an editor's save is
+/// several events) are reported as one batch once `debounce` seconds pass without an
+/// event, or at most four times that after the burst began. A manifest renamed into the
+/// root ends its burst at once: that is how a careful publisher finishes a change (content
+/// first, then the manifest, written aside and renamed into place), and a renamed file is
+/// whole.
 public final class DirectoryWatcher: Sendable {
     /// The paths below the root that changed in one burst; `rescan` when the kernel's queue
     /// overflowed or a whole folder came or went, and everything should be looked at again.
@@ -25,49 +27,31 @@ public final class DirectoryWatcher: Sendable {
     }
 
     public let changes: AsyncStream<Batch>
-    private let inotify: Int32
-    private let wakeWrite: Int32
+    private let watch: FolderWatch
 
     public init(root: String, debounce: TimeInterval) throws(DirectoryWatcherError) {
-        let fd = inotify_init1(Int32(IN_CLOEXEC))
+        let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard fd >= 0 else { throw .inotify(errno) }
-        var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else {
-            close(fd)
-            throw .inotify(errno)
-        }
-        inotify = fd
-        wakeWrite = pipeEnds[1]
         let (stream, continuation) = AsyncStream.makeStream(of: Batch.self)
         changes = stream
-        var loop = WatchLoop(
-            inotify: fd, wakeRead: pipeEnds[0], root: root, debounceMilliseconds: Int32(max(debounce, 0.001) * 1000),
-            continuation: continuation)
-        guard loop.watchTree("") else {
+        let watch = FolderWatch(
+            inotify: fd, root: root, debounce: .milliseconds(Int(max(debounce, 0.001) * 1000)), continuation: continuation)
+        guard watch.watchTree("") else {
+            let code = errno
             close(fd)
-            close(pipeEnds[0])
-            close(pipeEnds[1])
-            throw .inotify(errno)
+            throw .inotify(code)
         }
-        if !loop.pending.unwatched.isEmpty {
-            continuation.yield(loop.pending)
-            loop.pending = Batch()
+        if !watch.pending.unwatched.isEmpty {
+            continuation.yield(watch.pending)
+            watch.pending = Batch()
         }
-        let prepared = loop  // the thread owns its own copy from here on
-        Thread {
-            ThreadName.set(Self.threadName)
-            var owned = prepared
-            owned.run()
-        }.start()
+        self.watch = watch
+        PublishThread.shared.add(watch)
     }
 
-    /// The watch thread's name, as `ps -L`, `top -H` and `perf` show it.
-    public static let threadName = "pushcast-watch"
-
-    /// Ends the watch: the thread returns and the stream finishes.
+    /// Ends the watch: the publish thread lets go of the descriptor and the stream finishes.
     public func stop() {
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        PublishThread.shared.remove(watch)
     }
 }
 
@@ -81,16 +65,18 @@ public enum DirectoryWatcherError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The watch thread's own state: which watch descriptor is which folder.
-private struct WatchLoop: @unchecked Sendable {
+/// The watch's own state, which watch descriptor is which folder and the burst pending;
+/// used by the publish thread only once added to it (before, by the watcher's `init`).
+private final class FolderWatch: PublishThreadSource, @unchecked Sendable {
     let inotify: Int32
-    let wakeRead: Int32
     let root: String
-    let debounceMilliseconds: Int32
+    let debounce: Duration
     let continuation: AsyncStream<DirectoryWatcher.Batch>.Continuation
     var folders: [Int32: String] = [:]
     var pending = DirectoryWatcher.Batch()
     var burstStarted: ContinuousClock.Instant?
+    var lastEvent: ContinuousClock.Instant?
+    private var buffer = [UInt8](repeating: 0, count: 64 << 10)
 
     /// A file being written is reported when its writer closes it (IN_CLOSE_WRITE), not on
     /// each write (IN_MODIFY) or at its creation, so a half-written file is never read.
@@ -98,22 +84,18 @@ private struct WatchLoop: @unchecked Sendable {
         IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF
             | IN_MOVE_SELF)
 
-    init(
-        inotify: Int32, wakeRead: Int32, root: String, debounceMilliseconds: Int32,
-        continuation: AsyncStream<DirectoryWatcher.Batch>.Continuation
-    ) {
+    init(inotify: Int32, root: String, debounce: Duration, continuation: AsyncStream<DirectoryWatcher.Batch>.Continuation) {
         self.inotify = inotify
-        self.wakeRead = wakeRead
         self.root = root
-        self.debounceMilliseconds = debounceMilliseconds
+        self.debounce = debounce
         self.continuation = continuation
     }
 
     /// Watches `relative` and every folder below it. False if the root itself cannot be
     /// watched; a folder below it that cannot be is noted in the next batch (`unwatched`).
-    mutating func watchTree(_ relative: String) -> Bool {
+    func watchTree(_ relative: String) -> Bool {
         let path = relative.isEmpty ? root : root + "/" + relative
-        let descriptor = inotify_add_watch(inotify, path, WatchLoop.mask)
+        let descriptor = inotify_add_watch(inotify, path, FolderWatch.mask)
         guard descriptor >= 0 else {
             if !relative.isEmpty { pending.unwatched[relative] = String(cString: strerror(errno)) }
             return false
@@ -137,41 +119,42 @@ private struct WatchLoop: @unchecked Sendable {
         return true
     }
 
-    mutating func run() {
-        defer {
-            close(inotify)
-            close(wakeRead)
-            continuation.finish()
-        }
-        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+    // MARK: PublishThreadSource
+
+    var descriptor: Int32 { inotify }
+
+    /// The quiet time after the last event of a pending burst.
+    var deadline: ContinuousClock.Instant? {
+        burstStarted == nil ? nil : lastEvent.map { $0 + debounce }
+    }
+
+    func readable() {
         while true {
-            var descriptors = [
-                pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
-            ]
-            let ready = poll(&descriptors, 2, timeout())
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if descriptors[1].revents != 0 { return }
-            if ready == 0 {
-                flush()
-                continue
-            }
             let count = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
-            if count <= 0 {
-                if count < 0 && errno == EINTR { continue }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                // EAGAIN: all read. Anything else would only come again: the watch ends, as
+                // its thread used to return.
+                if count == 0 || errno != EAGAIN { PublishThread.shared.remove(self) }
                 return
             }
-            if handle(buffer, count: count) {
+            let now = ContinuousClock.now
+            lastEvent = now
+            if handle(count: count) {
                 flush()
-            } else if let started = burstStarted,
-                ContinuousClock.now - started >= .milliseconds(Int(debounceMilliseconds) * 4)
-            {
+            } else if let started = burstStarted, now - started >= debounce * 4 {
                 flush()
             }
         }
+    }
+
+    func deadlinePassed() {
+        flush()
+    }
+
+    func removed() {
+        close(inotify)
+        continuation.finish()
     }
 
     private func isSymbolicLink(_ relative: String) -> Bool {
@@ -179,24 +162,20 @@ private struct WatchLoop: @unchecked Sendable {
         return lstat(root + "/" + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
-    /// How long `poll` waits: for ever when nothing is pending, else the quiet time.
-    private func timeout() -> Int32 {
-        burstStarted == nil ? -1 : debounceMilliseconds
-    }
-
-    private mutating func flush() {
+    private func flush() {
         if !pending.paths.isEmpty || pending.rescan || !pending.unwatched.isEmpty { continuation.yield(pending) }
         pending = DirectoryWatcher.Batch()
         burstStarted = nil
     }
 
-    private mutating func note(_ path: String?) {
+    private func note(_ path: String?) {
         if let path { pending.paths.insert(path) } else { pending.rescan = true }
         if burstStarted == nil { burstStarted = .now }
     }
 
-    /// Notes the events read; true when one was a manifest renamed into the root.
-    private mutating func handle(_ buffer: [UInt8], count: Int) -> Bool {
+    /// Notes the `count` bytes of events read; true when one was a manifest renamed into the
+    /// root.
+    private func handle(count: Int) -> Bool {
         var published = false
         var offset = 0
         while offset + 16 <= count {
