@@ -51,6 +51,13 @@ struct StreamHandlerTests {
                 source: StreamSource(engine: engine, links: links, views: views),
                 fanouts: LoopFanouts(hub: engine.hub, cursors: engine.cursors, liveHeartbeat: 60), hub: engine.hub,
                 cursors: engine.cursors, stats: stats, logger: logger)
+            // The channel is the store's once its first check has run (on the publish thread,
+            // which every engine of the test process shares); logged before that, an entry
+            // finds no channel and is not logged, and the numbers below would not hold.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await engine.store.channel("news") == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             for _ in 1...3 { try await log() }
         }
 
@@ -63,7 +70,9 @@ struct StreamHandlerTests {
         func log() async throws {
             let count = try await engine.store.channel("news")?.lastSeq ?? 0
             let item = Item(id: "i\(count + 1)", href: "http://example.com/\(count + 1)", local: false, title: "T\(count + 1)")
-            engine.hub.publish(try await engine.store.record([ItemObservation(item: item)], channel: "news"))
+            let entries = try await engine.store.record([ItemObservation(item: item)], channel: "news")
+            #expect(entries.map(\.seq) == [count + 1])
+            engine.hub.publish(entries)
         }
     }
 
