@@ -133,8 +133,8 @@ private final class FolderWatch: PublishThreadSource, @unchecked Sendable {
             let count = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else {
-                // EAGAIN: all read. Anything else would only come again: the watch ends, as
-                // its thread used to return.
+                // EAGAIN: all read. Any other failure would come again at every wake, so the
+                // watch ends (the engine's next scheduled checks still see changes).
                 if count == 0 || errno != EAGAIN { PublishThread.shared.remove(self) }
                 return
             }
