@@ -48,12 +48,7 @@ public final class PublishThread: TaskExecutor, @unchecked Sendable {
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        lock.lock()
-        waiting.append(job)
-        let asleep = sleeping
-        sleeping = false
-        lock.unlock()
-        if asleep { signal() }
+        hand { waiting.append(job) }
     }
 
     /// From now on the thread calls `source` when its descriptor is readable or its deadline
@@ -69,15 +64,17 @@ public final class PublishThread: TaskExecutor, @unchecked Sendable {
     }
 
     private func change(_ source: any PublishThreadSource, add: Bool) {
+        hand { changes.append((source, add)) }
+    }
+
+    /// Records work for the thread under the lock, and wakes it if it sleeps.
+    private func hand(_ record: () -> Void) {
         lock.lock()
-        changes.append((source, add))
+        record()
         let asleep = sleeping
         sleeping = false
         lock.unlock()
-        if asleep { signal() }
-    }
-
-    private func signal() {
+        guard asleep else { return }
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
     }
