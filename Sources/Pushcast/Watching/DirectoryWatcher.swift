@@ -1,5 +1,6 @@
 import CDF
 import Foundation
+import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -77,6 +78,7 @@ private final class FolderWatch: PublishThreadSource, @unchecked Sendable {
     var burstStarted: ContinuousClock.Instant?
     var lastEvent: ContinuousClock.Instant?
     private var buffer = [UInt8](repeating: 0, count: 64 << 10)
+    private static let logger = Logger(label: "pushcast")
 
     /// A file being written is reported when its writer closes it (IN_CLOSE_WRITE), not on
     /// each write (IN_MODIFY) or at its creation, so a half-written file is never read.
@@ -135,7 +137,13 @@ private final class FolderWatch: PublishThreadSource, @unchecked Sendable {
             guard count > 0 else {
                 // EAGAIN: all read. Any other failure would come again at every wake, so the
                 // watch ends (the engine's next scheduled checks still see changes).
-                if count == 0 || errno != EAGAIN { PublishThread.shared.remove(self) }
+                if count == 0 || errno != EAGAIN {
+                    let reason = count == 0 ? "the kernel ended it" : String(cString: strerror(errno))
+                    Self.logger.warning(
+                        "The channels folder is no longer watched (\(reason)); changes are seen at each channel's next scheduled check only. Restart the server to watch it again.",
+                        metadata: ["folder": "\(root)"])
+                    PublishThread.shared.remove(self)
+                }
                 return
             }
             let now = ContinuousClock.now
