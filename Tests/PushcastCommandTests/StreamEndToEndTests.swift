@@ -160,6 +160,61 @@ struct StreamEndToEndTests {
         #expect(!stream.received.contains { $0.event == "gap" } && !stream.isEnded)
     }
 
+    /// A reader that reads nothing while more arrives than its socket holds (but less than
+    /// its queue), then reads slowly while items keep coming: every item arrives once, in
+    /// order, each part whole. What a socket does not take waits in the pipeline, and the
+    /// stream's later parts follow it there instead of being sent ahead of it, even when
+    /// the reader has made room in the socket meanwhile (`SocketWriter`).
+    @Test func aSlowReaderGetsEveryPartWholeAndInOrder() async throws {
+        let server = try await Self.newsServer(["--max-stored-content", "100000", "--write-timeout", "60"])
+        let socket = try RawSocket(port: Int(URLComponents(string: server.baseURL)!.port!))
+        try socket.send("GET /channels/news/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        let opening = try #require(socket.receive(until: "Pushcast-Event: snapshot", within: 10))
+        let boundary = try #require(opening.split(separator: "boundary=").dropFirst().first?.prefix { $0 != ";" && $0 != "\r" })
+        let content = String(repeating: "x", count: 60_000)
+        var listed = ""
+        /// Publishes `items` in one manifest and waits until they are logged.
+        func publish(_ items: ClosedRange<Int>) async throws {
+            for number in items { try server.write("<p>\(content)\(number)</p>", to: "many/\(number).html") }
+            listed += items.map { "<ITEM HREF=\"many/\($0).html\"><TITLE>Item \($0)</TITLE></ITEM>" }.joined()
+            try server.write(
+                "<?xml version=\"1.0\"?>\n<CHANNEL><TITLE>News</TITLE><ITEM HREF=\"a.html\"><TITLE>A</TITLE></ITEM>\(listed)</CHANNEL>",
+                to: "news.cdf")
+            try await server.waitUntil("items up to \(items.upperBound + 1) logged") {
+                try await Self.lastSeq(server) == items.upperBound + 1
+            }
+        }
+        try await publish(1...100)
+        let reading = Task.detached { socket.receive(until: "Pushcast-Seq: 161\r\n", within: 60, pause: 0.001) }
+        for number in 101...160 { try await publish(number...number) }
+        let rest = try #require(await reading.value)
+        let headEnd = try #require(opening.range(of: "\r\n\r\n")).upperBound
+        guard let unchunked = Self.unchunk(Array(opening[headEnd...].utf8) + Array(rest.utf8)) else {
+            Issue.record("the chunked framing is broken")
+            return
+        }
+        var reader = MultipartReader(boundary: String(boundary))
+        let items = try reader.feed(unchunked).filter { $0.event == "item" }
+        #expect(items.map(\.seq) == Array(2...160).map { Optional($0) }, "seq 161's part is still coming")
+        #expect(items.allSatisfy { (Self.json($0)["content"] as? String)?.hasPrefix("<p>\(content)") == true })
+    }
+
+    /// The body of a chunked response as far as its last whole chunk; nil when the framing is
+    /// broken.
+    static func unchunk(_ bytes: [UInt8]) -> [UInt8]? {
+        var body: [UInt8] = []
+        var index = 0
+        while let lineEnd = (index..<max(index, bytes.count - 1)).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) {
+            guard let size = Int(String(decoding: bytes[index..<lineEnd], as: UTF8.self), radix: 16) else { return nil }
+            let start = lineEnd + 2
+            guard start + size + 2 <= bytes.count else { break }
+            guard bytes[start + size] == 13, bytes[start + size + 1] == 10 else { return nil }
+            body += bytes[start..<(start + size)]
+            index = start + size + 2
+        }
+        return body
+    }
+
     /// A reader that reads nothing while more arrives than its socket, the server's buffer
     /// and its queue (256 events) hold: once it reads again, it is told where to resume and
     /// its stream ends; resuming there gets every item.
@@ -370,18 +425,26 @@ final class RawSocket: Sendable {
     }
 
     /// Reads until `text` has arrived and returns all that was read; nil when the time is up
-    /// or the connection closed first.
-    func receive(until text: String, within seconds: Double) -> String? {
+    /// or the connection closed first. With `pause`, waits that long after each read (a
+    /// slow reader).
+    func receive(until text: String, within seconds: Double, pause: Double = 0) -> String? {
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let deadline = Date().addingTimeInterval(seconds)
+        let needle = Array(text.utf8)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while Date() < deadline {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count > 0 { received += buffer[..<count] }
-            let seen = String(decoding: received, as: UTF8.self)
-            if seen.contains(text) { return seen }
+            if pause > 0 { usleep(UInt32(pause * 1_000_000)) }
+            // Only the new bytes (and the needle's length before them) can complete it.
+            let from = max(0, received.count - max(count, 0) - needle.count)
+            if received.count >= needle.count,
+                (from...(received.count - needle.count)).contains(where: { received[$0..<($0 + needle.count)].elementsEqual(needle) })
+            {
+                return String(decoding: received, as: UTF8.self)
+            }
             if count == 0 { return nil }
         }
         return nil

@@ -8,7 +8,8 @@ import NIOCore
 /// The front of a connection whose request was taken by the stream path (put first in its
 /// pipeline, so nothing stands between it and the socket): it writes the response head with
 /// the opening delimiter, then every part as the stream's framing made it (the part and its
-/// delimiter as one chunk, shared by the loop's streams), tells its `PushStream` when
+/// delimiter as one chunk, shared by the loop's streams), each with one `send(2)` of its own
+/// while nothing waits in the pipeline (`SocketWriter`), tells its `PushStream` when
 /// the connection fills up or empties, and ends it when the connection goes (a client that
 /// closes its side closes it: the stream's connection does not allow half-closure) or the
 /// server quiesces. Whatever the client sends after its request is
@@ -22,6 +23,8 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     private var stream: PushStream?
     /// The close delimiter as a chunk, for a stream that ends before a part (none for SSE).
     private var closing: ByteBuffer?
+    /// Where the stream's bytes go: its socket, or the pipeline.
+    private var writer = SocketWriter(descriptor: nil)
 
     static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
@@ -34,6 +37,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        writer.closing()
         self.context = nil
     }
 
@@ -43,8 +47,11 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     /// the stream when it ends, or here if the connection has gone already.
     func serve(_ spec: StreamSpec) {
         guard let context, context.channel.isActive else { return streams.hub.releaseStream() }
-        context.write(wrapOutboundOut(Self.head(.ok, Self.streamFields(spec.headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(spec.framing.delimiters.openingChunk), promise: nil)
+        writer = SocketWriter(descriptor: SocketDescriptor.of(context.channel))
+        if writer.state == .pipeline { streams.noteNoDescriptor(context.channel) }
+        var head = Self.head(.ok, Self.streamFields(spec.headers))
+        head.writeImmutableBuffer(spec.framing.delimiters.openingChunk)
+        queue(head, tracked: writer.queue(), context: context, written: nil)
         closing = spec.framing.delimiters.closingChunk
         let stream = streams.makeStream(
             spec, output: self, writePath: WritePath(handler: self, context: context), loop: context.eventLoop)
@@ -92,39 +99,64 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
 
     // MARK: The stream's output
 
-    /// Writes one chunk (a part and the delimiter after it) in one write and flush; when
-    /// `final`, then ends the response and the connection. `written` is called once the
-    /// bytes have reached the socket.
+    /// Writes one chunk (a part and the delimiter after it): with one `send(2)` when nothing
+    /// waits in the pipeline and the socket takes it all, else (the rest of it) through the
+    /// pipeline. When `final`, then ends the response and the connection. `written` is
+    /// called once the bytes have reached the socket.
     func write(_ chunk: ByteBuffer, final: Bool, written: (() -> Void)?) {
         guard let context else { return }
-        if let written {
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            promise.futureResult.assumeIsolated().whenSuccess { written() }
-            context.writeAndFlush(wrapOutboundOut(chunk), promise: promise)
+        if let descriptor = writer.descriptor {
+            let count = chunk.readableBytes
+            let sent = max(chunk.withUnsafeReadableBytes { send(descriptor, $0.baseAddress, count, Self.sendFlags) }, 0)
+            if writer.sent(sent, of: count) {
+                // The socket is full (or failing: the pipeline's write meets the error and
+                // closes the connection, as any failed write does).
+                var rest = chunk
+                rest.moveReaderIndex(forwardBy: sent)
+                queue(rest, tracked: true, context: context, written: written)
+            } else {
+                written?()
+            }
         } else {
-            context.writeAndFlush(wrapOutboundOut(chunk), promise: nil)
+            queue(chunk, tracked: writer.queue(), context: context, written: written)
         }
         if final { finish() }
+    }
+
+    /// A send never blocks (the socket is non-blocking anyway) and never raises SIGPIPE.
+    private static let sendFlags = Int32(MSG_DONTWAIT | MSG_NOSIGNAL)
+
+    /// Writes `bytes` to the pipeline and flushes; once they have reached the socket, tells
+    /// `writer` (when `tracked`) and calls `written`.
+    private func queue(_ bytes: ByteBuffer, tracked: Bool, context: ChannelHandlerContext, written: (() -> Void)?) {
+        guard tracked || written != nil else { return context.writeAndFlush(wrapOutboundOut(bytes), promise: nil) }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { [self] result in
+            if tracked { writer.queuedWriteDone() }
+            if case .success = result { written?() }
+        }
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
     }
 
     /// Ends the stream before a part: the close delimiter, then the end of the response.
     func close() {
         guard let context else { return }
-        if let closing { context.write(wrapOutboundOut(closing), promise: nil) }
+        if let closing { queue(closing, tracked: writer.queue(), context: context, written: nil) }
         finish()
     }
 
-    /// Calls `body` once everything written so far has reached the socket.
+    /// Calls `body` once everything written so far has reached the socket: at once when
+    /// nothing waits in the pipeline.
     func whenWritten(_ body: @escaping () -> Void) {
         guard let context else { return }
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenSuccess { body() }
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: promise)
+        guard !writer.isDrained else { return body() }
+        queue(ByteBuffer(), tracked: writer.queue(), context: context, written: body)
     }
 
     /// Ends the response after what was written, and closes the connection.
     func finish() {
         guard let context else { return }
+        writer.closing()
         context.writeAndFlush(wrapOutboundOut(Self.lastChunk)).whenComplete { [channel = context.channel] _ in
             channel.close(promise: nil)
         }
@@ -135,6 +167,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     /// reader will never read up to.
     func reset() {
         guard let context else { return }
+        writer.closing()
         let channel = context.channel
         guard let socket = channel as? any SocketOptionProvider else { return channel.close(promise: nil) }
         socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
@@ -157,6 +190,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        writer.closing()
         let stream = self.stream
         self.stream = nil
         stream?.connectionClosed()

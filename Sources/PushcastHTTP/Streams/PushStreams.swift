@@ -14,6 +14,7 @@ final class PushStreams: Sendable {
     let stats: ServerStats
     let logger: Logger
     private let lastID = Atomic<Int>(0)
+    private let toldNoDescriptor = Atomic<Bool>(false)
 
     init(
         admission: StreamAdmission, source: StreamSource, fanouts: LoopFanouts, hub: Hub, cursors: CursorBook, stats: ServerStats,
@@ -34,5 +35,18 @@ final class PushStreams: Sendable {
         PushStream(
             id: lastID.wrappingAdd(1, ordering: .relaxed).newValue, spec: spec, output: output, writePath: writePath,
             fanout: fanouts.fanout(for: loop), streams: self)
+    }
+
+    /// The descriptor of a connection on an IP socket was not found (`SocketDescriptor`):
+    /// said once, since it holds for every connection of this build.
+    func noteNoDescriptor(_ channel: any Channel) {
+        switch channel.localAddress {
+        case .v4, .v6:
+            guard !toldNoDescriptor.exchange(true, ordering: .relaxed) else { return }
+            logger.warning(
+                "streams write through SwiftNIO's pipeline: this build of SwiftNIO does not show Pushcast its sockets, so each write to a stream costs more CPU (docs/PUSH.md)")
+        default:
+            break
+        }
     }
 }

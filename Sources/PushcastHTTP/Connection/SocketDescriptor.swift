@@ -1,0 +1,69 @@
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The file descriptor of a connection's socket, for a stream's own `send(2)`s
+/// (`SocketWriter`, docs/PUSH.md). SwiftNIO does not publish it, so it is read from the
+/// channel's socket object by reflection (`Mirror`: SwiftNIO's `BaseSocketChannel.socket`,
+/// then `BaseSocket.descriptor`), and believed only if the socket at that descriptor has
+/// the channel's own two addresses. A SwiftNIO that keeps it elsewhere gives nil, and
+/// streams then write through the pipeline, as they did before: correct, and dearer
+/// (`SocketDescriptorTests` fails, to say so).
+enum SocketDescriptor {
+    /// The channel's descriptor, checked; nil when it cannot be found or does not match.
+    static func of(_ channel: any Channel) -> CInt? {
+        guard let descriptor = reflected(channel),
+            same(descriptor, local: true, as: channel.localAddress),
+            same(descriptor, local: false, as: channel.remoteAddress)
+        else { return nil }
+        return descriptor
+    }
+
+    /// The `descriptor` of the object in the channel's `socket` property, in the class or
+    /// one of its superclasses.
+    private static func reflected(_ channel: any Channel) -> CInt? {
+        guard let socket = property("socket", of: channel) else { return nil }
+        return property("descriptor", of: socket) as? CInt
+    }
+
+    private static func property(_ name: String, of object: Any) -> Any? {
+        var mirror: Mirror? = Mirror(reflecting: object)
+        while let current = mirror {
+            if let child = current.children.first(where: { $0.label == name }) { return child.value }
+            mirror = current.superclassMirror
+        }
+        return nil
+    }
+
+    /// True when the socket at `descriptor` has `address` as its own address (`local`) or
+    /// its peer's.
+    private static func same(_ descriptor: CInt, local: Bool, as address: SocketAddress?) -> Bool {
+        guard let address else { return false }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let found = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                local ? getsockname(descriptor, $0, &length) : getpeername(descriptor, $0, &length)
+            }
+        }
+        guard found == 0 else { return false }
+        switch address {
+        case .v4(let expected):
+            guard Int32(storage.ss_family) == AF_INET else { return false }
+            let actual = withUnsafeBytes(of: storage) { $0.load(as: sockaddr_in.self) }
+            return actual.sin_port == expected.address.sin_port
+                && actual.sin_addr.s_addr == expected.address.sin_addr.s_addr
+        case .v6(let expected):
+            guard Int32(storage.ss_family) == AF_INET6 else { return false }
+            let actual = withUnsafeBytes(of: storage) { $0.load(as: sockaddr_in6.self) }
+            return actual.sin6_port == expected.address.sin6_port
+                && withUnsafeBytes(of: actual.sin6_addr) { a in
+                    withUnsafeBytes(of: expected.address.sin6_addr) { b in a.elementsEqual(b) }
+                }
+        case .unixDomainSocket:
+            return false
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// Where a stream's next bytes go (docs/PUSH.md, "How a part reaches the socket"): straight
+/// to its socket with one `send(2)` while nothing it wrote waits in SwiftNIO's pipeline, and
+/// through the pipeline while something does. What a send leaves over (the socket was full,
+/// or failing) goes to the pipeline, which queues it, waits for writability and reports
+/// errors; later writes follow it there until every write in the pipeline has reached the
+/// socket, so the bytes keep their order. The response head goes through the pipeline too,
+/// after whatever Hummingbird wrote before it on the same connection. Decisions only: the
+/// `StreamChannelHandler` sends and queues.
+struct SocketWriter: Equatable {
+    enum State: Equatable {
+        /// Nothing of the stream's is in the pipeline: the next write is a `send(2)`.
+        case direct(descriptor: CInt)
+        /// `writes` of the stream's writes are in the pipeline and have not reached the
+        /// socket yet; once they have, writes go to `descriptor` again.
+        case queued(descriptor: CInt, writes: Int)
+        /// Everything goes through the pipeline: the connection is closing (its descriptor
+        /// may soon name another socket), or its descriptor is not known.
+        case pipeline
+    }
+
+    private(set) var state: State
+
+    /// A stream about to write its head: until the head is on the socket, writes queue
+    /// behind it. With no descriptor, every write goes through the pipeline.
+    init(descriptor: CInt?) {
+        state = descriptor.map { .queued(descriptor: $0, writes: 0) } ?? .pipeline
+    }
+
+    /// The descriptor to send the next write to; nil when it goes through the pipeline
+    /// (`queue`).
+    var descriptor: CInt? {
+        if case .direct(let descriptor) = state { descriptor } else { nil }
+    }
+
+    /// A write goes through the pipeline: later writes follow it there until it has
+    /// reached the socket. True when it is tracked: tell `queuedWriteDone` once it has
+    /// reached the socket or failed.
+    mutating func queue() -> Bool {
+        switch state {
+        case .direct(let descriptor):
+            state = .queued(descriptor: descriptor, writes: 1)
+            return true
+        case .queued(let descriptor, let writes):
+            state = .queued(descriptor: descriptor, writes: writes + 1)
+            return true
+        case .pipeline:
+            return false
+        }
+    }
+
+    /// The send to `descriptor` took `sent` of its `count` bytes (0 when it failed): true
+    /// when the rest must go to the pipeline, tracked, ahead of every later write.
+    mutating func sent(_ sent: Int, of count: Int) -> Bool {
+        guard sent < count else { return false }
+        return queue()
+    }
+
+    /// A tracked write has reached the socket (or failed, and the connection is closing).
+    mutating func queuedWriteDone() {
+        guard case .queued(let descriptor, let writes) = state else { return }
+        state = writes > 1 ? .queued(descriptor: descriptor, writes: writes - 1) : .direct(descriptor: descriptor)
+    }
+
+    /// True when everything written so far has reached the socket.
+    var isDrained: Bool {
+        if case .direct = state { true } else { false }
+    }
+
+    /// The connection is closing or closed: its descriptor is never written to again.
+    mutating func closing() {
+        state = .pipeline
+    }
+}
