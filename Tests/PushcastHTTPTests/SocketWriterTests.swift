@@ -11,7 +11,7 @@ struct SocketWriterTests {
         var writer = SocketWriter(descriptor: 7)
         let head = writer.queue()
         #expect(head)
-        writer.queuedWriteDone()
+        writer.queuedWriteDone(succeeded: true)
         return writer
     }
 
@@ -22,9 +22,9 @@ struct SocketWriterTests {
         #expect(head && writer.descriptor == nil)
         let part = writer.queue()
         #expect(part, "a part written before the head has gone is tracked too")
-        writer.queuedWriteDone()
+        writer.queuedWriteDone(succeeded: true)
         #expect(writer.descriptor == nil, "the part is still in the pipeline")
-        writer.queuedWriteDone()
+        writer.queuedWriteDone(succeeded: true)
         #expect(writer.descriptor == 7 && writer.isDrained)
     }
 
@@ -40,9 +40,9 @@ struct SocketWriterTests {
         #expect(rest && writer.descriptor == nil && !writer.isDrained)
         let next = writer.queue()
         #expect(next, "the next part follows the rest, tracked")
-        writer.queuedWriteDone()
+        writer.queuedWriteDone(succeeded: true)
         #expect(writer.descriptor == nil, "the next part is still in the pipeline")
-        writer.queuedWriteDone()
+        writer.queuedWriteDone(succeeded: true)
         #expect(writer.descriptor == 7, "both have reached the socket: sending again")
     }
 
@@ -57,17 +57,27 @@ struct SocketWriterTests {
         let rest = writer.sent(0, of: 460)
         #expect(rest)
         writer.closing()
-        writer.queuedWriteDone()  // the queued write fails as the connection closes
+        writer.queuedWriteDone(succeeded: false)  // the queued write fails as the connection closes
         #expect(writer.descriptor == nil && writer.state == .pipeline)
         let last = writer.queue()
         #expect(!last && writer.descriptor == nil, "untracked: nothing waits for it")
+    }
+
+    /// SwiftNIO fails the writes it holds as it closes the connection, before it says the
+    /// channel is inactive: a failed write is the end of sending, not a way back to it.
+    @Test func aFailedQueuedWriteEndsTheSending() {
+        var writer = Self.direct()
+        let rest = writer.sent(100, of: 460)
+        #expect(rest)
+        writer.queuedWriteDone(succeeded: false)
+        #expect(writer.state == .pipeline && writer.descriptor == nil)
     }
 
     @Test func withoutADescriptorEverythingGoesThroughThePipeline() {
         var writer = SocketWriter(descriptor: nil)
         let write = writer.queue()
         #expect(!write)
-        writer.queuedWriteDone()
+        writer.queuedWriteDone(succeeded: true)
         #expect(writer.descriptor == nil && !writer.isDrained)
     }
 }

@@ -55,8 +55,11 @@ struct SocketWriter: Equatable {
         return queue()
     }
 
-    /// A tracked write has reached the socket (or failed, and the connection is closing).
-    mutating func queuedWriteDone() {
+    /// A tracked write has reached the socket, or failed: then the connection is closing
+    /// (SwiftNIO fails the writes it holds just before it says the channel is inactive), and
+    /// nothing is sent to its descriptor again.
+    mutating func queuedWriteDone(succeeded: Bool) {
+        guard succeeded else { return closing() }
         guard case .queued(let descriptor, let writes) = state else { return }
         state = writes > 1 ? .queued(descriptor: descriptor, writes: writes - 1) : .direct(descriptor: descriptor)
     }

@@ -132,8 +132,9 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
         guard tracked || written != nil else { return context.writeAndFlush(wrapOutboundOut(bytes), promise: nil) }
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenComplete { [self] result in
-            if tracked { writer.queuedWriteDone() }
-            if case .success = result { written?() }
+            let succeeded = if case .success = result { true } else { false }
+            if tracked { writer.queuedWriteDone(succeeded: succeeded) }
+            if succeeded { written?() }
         }
         context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
     }
