@@ -32,9 +32,13 @@ struct AsyncLimiterTests {
         await waiting[0].value
         try await Task.sleep(for: .milliseconds(20))
         #expect(entries.all == [1])
+        // One release at a time: two waiters let in together append in whatever order their
+        // tasks happen to run.
         gate.release()
+        await waiting[1].value
+        #expect(entries.all == [1, 2])
         gate.release()
-        for task in waiting { await task.value }
+        await waiting[2].value
         #expect(entries.all == [1, 2, 3])
         // Each release handed its place on: two of the three hold them now. Once they release, two
         // acquire at once.
