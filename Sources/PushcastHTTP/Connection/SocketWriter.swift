@@ -6,7 +6,7 @@
 /// socket, so the bytes keep their order. The response head goes through the pipeline too,
 /// after whatever Hummingbird wrote before it on the same connection. Decisions only: the
 /// `StreamChannelHandler` sends and queues.
-struct SocketWriter: Equatable {
+struct SocketWriter {
     enum State: Equatable {
         /// Nothing of the stream's is in the pipeline: the next write is a `send(2)`.
         case direct(descriptor: CInt)
