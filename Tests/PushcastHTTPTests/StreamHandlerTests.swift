@@ -54,10 +54,7 @@ struct StreamHandlerTests {
             // The channel is the store's once its first check has run (on the publish thread,
             // which every engine of the test process shares); logged before that, an entry
             // finds no channel and is not logged, and the numbers below would not hold.
-            let deadline = ContinuousClock.now + .seconds(10)
-            while try await engine.store.channel("news") == nil, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try await waitUntil { [engine] in try await engine.store.channel("news") != nil }
             for _ in 1...3 { try await log() }
         }
 
@@ -193,11 +190,11 @@ struct StreamHandlerTests {
         try await waitUntil { setup.engine.hub.openStreams == 0 }
         await setup.stop()
     }
+}
 
-    /// Waits up to 10 s for `condition`.
-    func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(condition())
-    }
+/// Waits up to 10 s for `condition`.
+private func waitUntil(_ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while try await !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+    #expect(try await condition())
 }
