@@ -817,7 +817,8 @@ def main() -> None:
     PUSHCAST = arguments.binary.resolve()
     WINDOW = arguments.window
     SCHED = arguments.sched
-    SCRATCH = arguments.scratch or memory_folder()
+    memory_scratch = memory_folder()
+    SCRATCH = arguments.scratch or memory_scratch
     if not PUSHCAST.exists():
         sys.exit(f"no {PUSHCAST}: make release first")
     limit = raise_fd_limit()
@@ -859,7 +860,7 @@ def main() -> None:
     header = (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {time.strftime('%Y-%m-%d', time.gmtime())}; "
               f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}; "
               f"scratch folders in {SCRATCH or tempfile.gettempdir()}"
-              f"{' (tmpfs)' if SCRATCH and SCRATCH == memory_folder() else ''}; readers: "
+              f"{' (tmpfs)' if SCRATCH and SCRATCH == memory_scratch else ''}; readers: "
               + ("Python asyncio, one event loop per 2,500" if arguments.client == "asyncio" else "C, one epoll loop per 5,000"))
     text = header + "\n\n" + table(rows) + "\n"
     if arguments.storm:
