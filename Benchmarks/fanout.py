@@ -44,7 +44,9 @@ how much of that wait another core was idle (root and linux-perf needed; see `Sc
 With --storm N, a reconnect storm: N subscribers read; while items keep coming, the server
 is stopped (SIGTERM) and started again on the same database; every reader reconnects at
 once with its cursors. It reports the time from the new server's start until every reader
-has every item published before it, and the items lost (must be 0).
+has every item published before it, and the items lost (must be 0); when any are lost, it
+names the readers that ended short: the items each missed and how each of its connections
+went (when it connected and ended, how, the response's status, what it read).
 
   python3 Benchmarks/fanout.py [--readers 1000 10000] [--items 40] [--rate 4] [--subscribers] [--storm 5000]
 """
@@ -733,6 +735,7 @@ def storm(readers: int, rate: float, client: Client) -> str:
         # Every item's send time is in its title: the items sent before the restart are the backlog.
         arrivals: dict[int, tuple[int, int]] = {}
         reconnects = 0
+        short: list[list[str]] = []
         for process in processes:
             output = process.communicate(timeout=seconds + 60)[0].split("\n")
             for line in output:
@@ -743,14 +746,39 @@ def storm(readers: int, rate: float, client: Client) -> str:
                     arrivals[sent] = (previous[0] + count, max(previous[1], last))
                 elif fields[:1] == ["result"]:
                     reconnects += int(fields[9])
+                elif fields[:1] == ["short"]:
+                    short.append(fields[1:])
         backlog = [last for sent, (_, last) in arrivals.items() if sent <= restarted_ns]
         caught_up = (max(backlog) - restarted_ns) / 1e9 if backlog else float("nan")
         delivered = sum(count for count, _ in arrivals.values())
         lost = readers * published_items - delivered
-        return (f"| {readers:,} | {published_items} | {reconnects:,} | {caught_up:.1f} s | {lost:,} |")
+        row = f"| {readers:,} | {published_items} | {reconnects:,} | {caught_up:.1f} s | {lost:,} |"
+        return row + short_readers(short, sorted(arrivals), restarted_ns)
     finally:
         server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def short_readers(short: list[list[str]], items: list[int], restarted_ns: int) -> str:
+    """What the readers that ended short of an item had and missed, from `fanout_client`'s
+    `short` lines: the items they missed (their places in the order published) and each of
+    their connections (ms from the restart: connected to ended, how it ended, the response's
+    status, bytes, items first seen on it). Empty when no reader ended short."""
+    if not short:
+        return ""
+    place = {sent: index + 1 for index, sent in enumerate(items)}
+    lines = [f"\n\n{len(short):,} readers ended short of an item; a few of them:"]
+    for fields in short[:12]:
+        missed = [place.get(int(sent), 0) for sent in fields[2].split(",") if sent]
+        connections = []
+        for history in fields[3:]:
+            connected, ended, end, status, size, first = history.split("/")
+            at = lambda ns: f"{(int(ns) - restarted_ns) / 1e6:+.0f}"  # noqa: E731
+            connections.append(f"{at(connected)}…{at(ended) if int(ended) else 'end'} ms {end} {status} "
+                               f"{int(size):,} B {first} items")
+        lines.append(f"- had {fields[1]}, missed item(s) {', '.join(map(str, missed))} of {len(items)}; "
+                     f"connections: {'; '.join(connections)}")
+    return "\n".join(lines)
 
 
 def floor(floor_binary: Path, readers: int, items: int, size: float) -> Row:

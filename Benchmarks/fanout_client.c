@@ -20,6 +20,11 @@
  * microseconds, as native 64-bit integers, so that several processes' delays can be merged.
  * With FANOUT_RECONNECT=1, a reader whose connection ends connects again (every 20 ms
  * while the server refuses) and asks for the same path: a reconnect storm after a restart.
+ * Then every reader that ended with fewer items than this process saw also gets a line,
+ *   short <reader> <items it had> <the sent ns of each item it missed, comma-separated>
+ *     <its connections: connected ns/ended ns/end/status/bytes/items first seen, space-separated>
+ * where <end> is eof, open (still open at the end) or an errno name, and <status> the HTTP
+ * status of the response head (0 when none came), so that a loss can be traced to a connection.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -40,6 +45,16 @@
 #define MARK "sent@"
 #define CARRY 40
 #define MAX_ITEMS 4096
+#define HISTORY 8
+
+/* One connection of a reader, for the report of a reader that ended short. */
+struct connection {
+    uint64_t connected, ended;
+    int end;              /* 0 while open, -1 for end of file, else the errno */
+    int status;           /* the response head's status code */
+    uint64_t bytes;
+    unsigned items;       /* items first seen on this connection */
+};
 
 struct reader {
     int fd;
@@ -48,7 +63,14 @@ struct reader {
     char carry[CARRY];
     const char *request;
     uint8_t seen[MAX_ITEMS / 8];  /* items this reader has had */
+    unsigned seen_count;
+    unsigned connections; /* how many it opened; the first HISTORY are in history */
+    struct connection history[HISTORY];
 };
+
+static struct connection *current(struct reader *r) {
+    return r->connections && r->connections <= HISTORY ? &r->history[r->connections - 1] : NULL;
+}
 
 static uint64_t now_ns(void) {
     struct timespec ts;
@@ -68,6 +90,8 @@ static void record(struct reader *r, uint64_t sent, uint64_t now) {
     }
     if (r->seen[index / 8] & (1u << (index % 8))) return; /* again: at least once */
     r->seen[index / 8] |= (uint8_t)(1u << (index % 8));
+    r->seen_count++;
+    if (current(r)) current(r)->items++;
     item_readers[index]++;
     item_last[index] = now;
     if (delay_count == delay_cap) {
@@ -105,6 +129,28 @@ static int compare(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* The `short` lines (see the top of the file). */
+static void report_short(struct reader *readers, int count) {
+    for (int i = 0; i < count; i++) {
+        struct reader *r = &readers[i];
+        if (r->seen_count >= item_count) continue;
+        printf("short %d %u ", i, r->seen_count);
+        const char *comma = "";
+        for (size_t index = 0; index < item_count; index++) {
+            if (r->seen[index / 8] & (1u << (index % 8))) continue;
+            printf("%s%llu", comma, (unsigned long long)items[index]);
+            comma = ",";
+        }
+        for (unsigned c = 0; c < r->connections && c < HISTORY; c++) {
+            struct connection *h = &r->history[c];
+            const char *end = h->end == 0 ? "open" : h->end == -1 ? "eof" : strerrorname_np(h->end);
+            printf(" %llu/%llu/%s/%d/%llu/%u", (unsigned long long)h->connected, (unsigned long long)h->ended,
+                   end ? end : "error", h->status, (unsigned long long)h->bytes, h->items);
+        }
+        printf("\n");
+    }
+}
+
 static struct sockaddr_in address;
 static int epoll_fd;
 
@@ -124,6 +170,8 @@ static int open_reader(struct reader *r) {
     r->fd = fd;
     r->headed = 0;
     r->carry_len = 0;
+    r->connections++;
+    if (current(r)) *current(r) = (struct connection){.connected = now_ns()};
     struct epoll_event event = {.events = EPOLLIN, .data.ptr = r};
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
     return 0;
@@ -210,8 +258,10 @@ int main(int argc, char **argv) {
                 ssize_t n = read(r->fd, buffer, sizeof buffer);
                 if (n > 0) {
                     if (deadline) bytes += (uint64_t)n;
+                    if (current(r)) current(r)->bytes += (uint64_t)n;
                     if (!r->headed && memmem(buffer, (size_t)n, "\r\n\r\n", 4)) {
                         r->headed = 1;
+                        if (current(r) && n > 12 && memcmp(buffer, "HTTP/1.", 7) == 0) current(r)->status = atoi(buffer + 9);
                         if (!deadline && ++headed == live) {
                             printf("connected %d %.1f\n", headed, (double)(now - started) / 1e6);
                             fflush(stdout);
@@ -222,6 +272,10 @@ int main(int argc, char **argv) {
                     continue;
                 }
                 if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+                    if (current(r)) {
+                        current(r)->ended = now_ns();
+                        current(r)->end = n == 0 ? -1 : errno;
+                    }
                     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, r->fd, NULL);
                     close(r->fd);
                     r->fd = -1;
@@ -248,6 +302,7 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < item_count; i++)
         printf("item %llu %u %llu\n", (unsigned long long)items[i], item_readers[i], (unsigned long long)item_last[i]);
+    if (reconnect) report_short(readers, count);
     printf("result %d %zu %llu %llu %llu %ld %ld %d %d %llu\n", count, delay_count, (unsigned long long)p50, (unsigned long long)p99,
            (unsigned long long)max, usage.ru_utime.tv_sec * 1000 + usage.ru_utime.tv_usec / 1000,
            usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000, failed + down, reconnects, (unsigned long long)bytes);

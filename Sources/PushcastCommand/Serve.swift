@@ -143,7 +143,7 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "pushcast")
         do {
-            try await ListenCheck.check(host: host, port: port)
+            try ListenCheck.check(host: host, port: port)
         } catch {
             throw StandardError.fail(saying: "\(error)")
         }

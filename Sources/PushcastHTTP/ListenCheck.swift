@@ -4,20 +4,20 @@ import NIOPosix
 
 /// Binds the address `pushcast serve` will listen on once and lets go, before the engine
 /// reads `channels/` or opens the database: a taken port is said in a sentence, and a
-/// second server never logs a thing.
+/// second server never logs a thing. It binds a plain socket and never listens on it, so no
+/// client can connect in the meantime: readers reconnecting while a server restarts are
+/// refused until it serves, never accepted by the check and dropped.
 public enum ListenCheck {
     /// Why the address cannot be listened on, said so that a person knows what to do.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
 
-    public static func check(host: String, port: Int) async throws {
+    public static func check(host: String, port: Int) throws {
         guard port != 0 else { return }
         do {
-            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: host, port: port).get()
-            try await channel.close()
+            let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+            try BoundSocket(address).close()
         } catch {
             throw Failure(description: explain(error, host: host, port: port))
         }

@@ -23,16 +23,9 @@ struct SocketDescriptorTests {
             }
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(server.localAddress?.port)
-        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(client) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        #expect(connected == 0)
+        let client = LoopbackClient(port: port)
+        defer { client.close() }
+        #expect(client.error == 0)
         let channel = try await accepted.futureResult.get()
         let found = try await channel.eventLoop.submit { SocketDescriptor.of(channel) }.get()
         let descriptor = try #require(found, "SwiftNIO's socket descriptor was not found by reflection")
@@ -40,7 +33,7 @@ struct SocketDescriptorTests {
         let sent = Array("hello".utf8)
         #expect(send(descriptor, sent, sent.count, Int32(MSG_NOSIGNAL)) == sent.count)
         var received = [UInt8](repeating: 0, count: 16)
-        let count = recv(client, &received, received.count, 0)
+        let count = recv(client.descriptor, &received, received.count, 0)
         #expect(Array(received.prefix(max(count, 0))) == sent)
         try await channel.close()
         try await server.close()
