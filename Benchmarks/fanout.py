@@ -204,13 +204,16 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM, and SIGKILL if it is still there after 10 s."""
+def stop(process: subprocess.Popen) -> bool:
+    """SIGTERM, and SIGKILL if it is still there after 10 s; whether it stopped by itself."""
     process.terminate()
     try:
         process.wait(timeout=10)
+        return True
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+        return False
 
 
 # One line of `perf sched timehist --state`: when a task left a CPU, the CPU, the task, how
@@ -727,7 +730,9 @@ def storm(readers: int, rate: float, client: Client) -> str:
         # Items keep coming while the server stops and starts again.
         publisher = threading.Thread(target=publish_for, args=(after_restart,))
         publisher.start()
-        stop(server.process)
+        stopping = time.time()
+        stopped = stop(server.process)
+        stopped_s = time.time() - stopping
         restarted_ns = time.time_ns()
         server.start()
         publisher.join()
@@ -749,10 +754,13 @@ def storm(readers: int, rate: float, client: Client) -> str:
                 elif fields[:1] == ["short"]:
                     short.append(fields[1:])
         backlog = [last for sent, (_, last) in arrivals.items() if sent <= restarted_ns]
-        caught_up = (max(backlog) - restarted_ns) / 1e9 if backlog else float("nan")
+        # Readers that had every such item before the old server stopped (none was published
+        # while it was down) had nothing to catch up on.
+        caught_up = max(0, max(backlog) - restarted_ns) / 1e9 if backlog else float("nan")
         delivered = sum(count for count, _ in arrivals.values())
         lost = readers * published_items - delivered
-        row = f"| {readers:,} | {published_items} | {reconnects:,} | {caught_up:.1f} s | {lost:,} |"
+        stopped_in = f"{stopped_s:.1f} s" if stopped else f"**killed after {stopped_s:.0f} s**"
+        row = f"| {readers:,} | {published_items} | {stopped_in} | {reconnects:,} | {caught_up:.1f} s | {lost:,} |"
         return row + short_readers(short, sorted(arrivals), restarted_ns)
     finally:
         server.stop()
@@ -897,8 +905,8 @@ def main() -> None:
         print(row, file=sys.stderr, flush=True)
         text += ("\nReconnect storm: every reader its own subscriber; the server is stopped (SIGTERM) and started "
                  "again while items keep coming; readers reconnect at once (every 20 ms while refused) with their "
-                 "cursors.\n\n| subscribers | items | reconnects | caught up after the restart | items lost |\n"
-                 "|---:|---:|---:|---:|---:|\n" + row + "\n")
+                 "cursors.\n\n| subscribers | items | server stopped in | reconnects | caught up after the restart | items lost |\n"
+                 "|---:|---:|---:|---:|---:|---:|\n" + row + "\n")
     print(text)
     if arguments.output:
         arguments.output.write_text(text)
