@@ -475,6 +475,25 @@ final class RawSocket: Sendable {
         return nil
     }
 
+    /// Reads all that comes until the server closes or resets the connection (what arrived
+    /// before a reset is still read), or the time is up.
+    func receiveAll(within seconds: Double) -> [UInt8] {
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = Date().addingTimeInterval(seconds)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while Date() < deadline {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count > 0 {
+                received += buffer[..<count]
+            } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                break
+            }
+        }
+        return received
+    }
+
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         guard Glibc.send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw POSIXError(.EIO) }

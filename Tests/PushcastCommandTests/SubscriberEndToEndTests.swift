@@ -103,4 +103,49 @@ struct SubscriberEndToEndTests {
         #expect(delivered(again).filter { $0.hasPrefix("one") } == ["one 5"])
         #expect(try await restarted.request("/subscribers/\(id)/stream").status == 401)
     }
+
+    /// A reader that stops reading while items keep coming is cut off (`--write-timeout`)
+    /// with a reset, which drops what the server's kernel still held for it. Its cursor must
+    /// not pass what it had: it resumes with the first item it did not get whole.
+    @Test func aStalledReaderCutOffResumesAfterWhatItHad() async throws {
+        let server = try await StreamEndToEndTests.newsServer(
+            ["--write-timeout", "2", "--heartbeat", "60", "--max-stored-content", "300000"])
+        let (id, token) = try await Self.register(server)
+        let auth = ["Authorization": "Bearer \(token)"]
+        _ = try await server.request("/subscribers/\(id)/subscriptions/news", method: "PUT", headers: auth)
+        func cursor() async throws -> Int {
+            let list = try await server.request("/subscribers/\(id)/subscriptions", headers: auth).json()
+            return try #require((list["subscriptions"] as? [[String: Any]])?.first?["cursor"] as? Int)
+        }
+        let start = try await cursor()
+        let socket = try RawSocket(port: Int(URLComponents(string: server.baseURL)!.port!))
+        try socket.send("GET /subscribers/\(id)/stream?token=\(token) HTTP/1.1\r\nHost: x\r\n\r\n")
+        let head = try #require(socket.receive(until: "\r\n\r\n", within: 10))
+        let boundary = try #require(head.split(separator: "boundary=").dropFirst().first?.prefix { $0 != ";" && $0 != "\r" })
+        // 30 items of 200 KB: more than the server's socket takes (4 MiB at most), so its
+        // writes stall, and 2 s later it is cut off.
+        let big = String(repeating: "x", count: 200_000)
+        for round in 1...30 { try await StreamEndToEndTests.edit(server, big + "\(round)") }
+        #expect(socket.peerClosed(within: 20), "the stalled reader was not cut off")
+        // What reached the reader's side before the reset is still there to read.
+        let afterHead = head.range(of: "\r\n\r\n").map { String(head[$0.upperBound...]) } ?? ""
+        let body = try #require(
+            StreamEndToEndTests.unchunk(Array(afterHead.utf8) + socket.receiveAll(within: 10)), "the chunked framing is broken")
+        var reader = MultipartReader(boundary: String(boundary))
+        let had = try reader.feed(body).compactMap { $0.event == "item" ? $0.seq.map { Int($0) } : nil }
+        let last = had.last ?? start
+        #expect(had == Array((start + 1)..<(last + 1)), "the reader had \(had)")
+        // Once the server has let the stream go, the stored cursor is at most what it had.
+        try await server.waitUntil("the stream released") {
+            (try await server.json("/stats")["hub"] as? [String: Any])?["openStreams"] as? Int == 0
+        }
+        try await Task.sleep(for: .milliseconds(500))  // the cursor book writes every 200 ms
+        let stored = try await cursor()
+        #expect(stored <= last, "the cursor is at \(stored) but the reader had only up to \(last)")
+        // Resuming, it gets every item after the cursor, so none it missed is lost.
+        let newest = try await StreamEndToEndTests.lastSeq(server)
+        let again = try await StreamClient(server.baseURL + "/subscribers/\(id)/stream?token=\(token)")
+        try await again.waitUntil("every item after \(stored)", seconds: 30) { $0.items.count == newest - stored }
+        #expect(again.items.compactMap { $0.seq.map { Int($0) } } == Array((stored + 1)...newest))
+    }
 }

@@ -34,6 +34,19 @@ struct FanoutStructuresTests {
         #expect(positions.dictionary == ["sports": 5])
     }
 
+    @Test func mergingKeepsTheFurtherSequenceOfEachChannel() {
+        var positions = ChannelPositions()
+        positions["news"] = 7
+        var other = ChannelPositions()
+        other["news"] = 5
+        positions.merge(other)
+        #expect(positions.dictionary == ["news": 7])
+        other["news"] = 9
+        other["sports"] = 2
+        positions.merge(other)
+        #expect(positions.dictionary == ["news": 9, "sports": 2])
+    }
+
     final class Stream {}
 
     @Test func aLeavingStreamIsReplacedByTheLastAndTheOthersStay() {
@@ -85,5 +98,14 @@ struct FanoutStructuresTests {
         #expect(told(streams.remove(both, channels: ["news", "sports"])) == [])  // not there any more
         #expect(told(streams.remove(items, channels: ["news"])) == ["news -"])
         #expect(streams.isEmpty)
+    }
+}
+
+extension ChannelPositions {
+    /// Every channel's sequence, to compare in tests.
+    var dictionary: [String: Int64] {
+        var positions: [String: Int64] = [:]
+        forEach { positions[$0] = $1 }
+        return positions
     }
 }

@@ -63,7 +63,7 @@ struct StreamMachineTests {
                 case .write(let part, let final, let confirming):
                     written.append(Self.written(part))
                     finals.append(final)
-                    if let confirming { confirmed.append(confirming) }
+                    if !confirming.isEmpty { confirmed.append(confirming.dictionary) }
                 case .fetch(let fetch):
                     self.fetch = fetch
                     return

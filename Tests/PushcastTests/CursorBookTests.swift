@@ -17,8 +17,8 @@ struct CursorBookTests {
             _ = try await store.subscribe(subscriber, to: "a", initialItems: 0)
         }
         let book = CursorBook(store: store, logger: Logger(label: "test"))
-        book.confirm([.init(subscriber: "s1", positions: ["a": 3])])
-        book.confirm([.init(subscriber: "s1", positions: ["a": 2]), .init(subscriber: "s2", positions: ["a": 7])])  // s1 stays at 3
+        book.confirm([.init(subscriber: "s1", channel: "a", seq: 3)])
+        book.confirm([.init(subscriber: "s1", channel: "a", seq: 2), .init(subscriber: "s2", channel: "a", seq: 7)])  // s1 stays at 3
         #expect(book.pendingCount == 2)
         await book.flush()
         #expect(book.pendingCount == 0)
@@ -27,11 +27,11 @@ struct CursorBookTests {
 
         // The table goes away: the write fails, and the cursors wait for the next batch.
         try await store.write { db in try db.execute(sql: "ALTER TABLE subscription RENAME TO away") }
-        book.confirm([.init(subscriber: "s1", positions: ["a": 9])])
+        book.confirm([.init(subscriber: "s1", channel: "a", seq: 9)])
         await book.flush()
         #expect(book.pendingCount == 1)
         try await store.write { db in try db.execute(sql: "ALTER TABLE away RENAME TO subscription") }
-        book.confirm([.init(subscriber: "s2", positions: ["a": 8])])
+        book.confirm([.init(subscriber: "s2", channel: "a", seq: 8)])
         await book.flush()
         #expect(book.pendingCount == 0)
         #expect(try await store.subscriptions(of: "s1").map(\.cursor) == [9])
@@ -54,14 +54,14 @@ struct CursorBookTests {
             }
             return false
         }
-        book.confirm([.init(subscriber: "s1", positions: ["a": 3])])
+        book.confirm([.init(subscriber: "s1", channel: "a", seq: 3)])
         #expect(try await cursor(reaches: 3))
         // Rung again by the next confirmation after a batch.
-        book.confirm([.init(subscriber: "s1", positions: ["a": 5])])
+        book.confirm([.init(subscriber: "s1", channel: "a", seq: 5)])
         #expect(try await cursor(reaches: 5))
         // A batch that fails is written again once the store answers, with no new confirmation.
         try await store.write { db in try db.execute(sql: "ALTER TABLE subscription RENAME TO away") }
-        book.confirm([.init(subscriber: "s1", positions: ["a": 8])])
+        book.confirm([.init(subscriber: "s1", channel: "a", seq: 8)])
         try await Task.sleep(for: .milliseconds(100))
         #expect(book.pendingCount == 1)
         try await store.write { db in try db.execute(sql: "ALTER TABLE away RENAME TO subscription") }

@@ -7,19 +7,22 @@ import Synchronization
 /// With nothing confirmed, nothing wakes: the first confirmation after a batch rings for the
 /// next one (`run`), so an idle server has no timer of its own here.
 ///
-/// A stream confirms an item only once a later write has reached the socket, so a cursor
-/// never passes an item its reader may not have had. A `kill -9` between a confirmation and
+/// A stream confirms an item only once its reader's TCP has acknowledged the item's bytes
+/// (and a later write has reached the socket), so a cursor never passes an item its reader
+/// may not have had, even when the server then cuts the connection off with a reset. A `kill -9` between a confirmation and
 /// its batch loses no item: the reader is sent again what it had (at least once delivery).
 /// A failed write is logged and its cursors are kept for the next batch.
 public final class CursorBook: Sendable {
-    /// The sequences one write of a subscriber's stream confirmed, per channel.
+    /// A sequence a subscriber's stream confirmed in one channel.
     public struct Confirmation: Sendable {
         public let subscriber: String
-        public let positions: [String: Int64]
+        public let channel: String
+        public let seq: Int64
 
-        public init(subscriber: String, positions: [String: Int64]) {
+        public init(subscriber: String, channel: String, seq: Int64) {
             self.subscriber = subscriber
-            self.positions = positions
+            self.channel = channel
+            self.seq = seq
         }
     }
 
@@ -114,10 +117,8 @@ public final class CursorBook: Sendable {
     private static func merged(_ pending: Pending) -> [SubscriptionKey: Int64] {
         var cursors = pending.retry
         for confirmation in pending.confirmations {
-            for (channel, seq) in confirmation.positions {
-                let key = SubscriptionKey(subscriber: confirmation.subscriber, channel: channel)
-                cursors[key] = max(cursors[key] ?? seq, seq)
-            }
+            let key = SubscriptionKey(subscriber: confirmation.subscriber, channel: confirmation.channel)
+            cursors[key] = max(cursors[key] ?? confirmation.seq, confirmation.seq)
         }
         return cursors
     }

@@ -64,6 +64,15 @@ struct SocketWriter {
         state = writes > 1 ? .queued(descriptor: descriptor, writes: writes - 1) : .direct(descriptor: descriptor)
     }
 
+    /// The connection's descriptor while it is open and known, whether or not the next
+    /// write goes to it (to ask the kernel what it still holds unacknowledged).
+    var openDescriptor: CInt? {
+        switch state {
+        case .direct(let descriptor), .queued(let descriptor, _): descriptor
+        case .pipeline: nil
+        }
+    }
+
     /// True when everything written so far has reached the socket.
     var isDrained: Bool {
         if case .direct = state { true } else { false }

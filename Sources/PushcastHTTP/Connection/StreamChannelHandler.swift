@@ -25,6 +25,10 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     private var closing: ByteBuffer?
     /// Where the stream's bytes go: its socket, or the pipeline.
     private var writer = SocketWriter(descriptor: nil)
+    /// A subscriber's stream: where confirmed cursors go, and those waiting for the reader's
+    /// acknowledgement.
+    private var cursorSink: ((ChannelPositions) -> Void)?
+    private var cursors = CursorAcknowledgements()
 
     static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
@@ -37,7 +41,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        writer.closing()
+        connectionGone()
         self.context = nil
     }
 
@@ -51,10 +55,12 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
         if writer.state == .pipeline { streams.noteNoDescriptor(context.channel) }
         var head = Self.head(.ok, Self.streamFields(spec.headers))
         head.writeImmutableBuffer(spec.framing.delimiters.openingChunk)
-        queue(head, tracked: writer.queue(), context: context, written: nil)
-        closing = spec.framing.delimiters.closingChunk
         let stream = streams.makeStream(
             spec, output: self, writePath: WritePath(handler: self, context: context), loop: context.eventLoop)
+        cursorSink = stream.cursorSink
+        if cursorSink != nil { cursors.write(head.readableBytes, confirming: ChannelPositions()) }
+        queue(head, tracked: writer.queue(), context: context, written: nil)
+        closing = spec.framing.delimiters.closingChunk
         self.stream = stream
         stream.start()
         if !context.channel.isWritable { stream.writabilityChanged(false) }
@@ -101,25 +107,27 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
 
     /// Writes one chunk (a part and the delimiter after it): with one `send(2)` when nothing
     /// waits in the pipeline and the socket takes it all, else (the rest of it) through the
-    /// pipeline. When `final`, then ends the response and the connection. `written` is
-    /// called once the bytes have reached the socket.
-    func write(_ chunk: ByteBuffer, final: Bool, written: (() -> Void)?) {
+    /// pipeline. When `final`, then ends the response and the connection. A subscriber's
+    /// `confirming` cursors go to its sink once the reader has acknowledged every byte
+    /// before this chunk.
+    func write(_ chunk: ByteBuffer, final: Bool, confirming: ChannelPositions) {
         guard let context else { return }
+        let count = chunk.readableBytes
+        if cursorSink != nil { cursors.write(count, confirming: confirming) }
         if let descriptor = writer.descriptor {
-            let count = chunk.readableBytes
             let sent = max(chunk.withUnsafeReadableBytes { send(descriptor, $0.baseAddress, count, Self.sendFlags) }, 0)
+            if cursorSink != nil { cursors.taken(sent) }
             if writer.sent(sent, of: count) {
                 // The socket is full (or failing: the pipeline's write meets the error and
                 // closes the connection, as any failed write does).
                 var rest = chunk
                 rest.moveReaderIndex(forwardBy: sent)
-                queue(rest, tracked: true, context: context, written: written)
-            } else {
-                written?()
+                queue(rest, tracked: true, context: context, written: nil)
             }
         } else {
-            queue(chunk, tracked: writer.queue(), context: context, written: written)
+            queue(chunk, tracked: writer.queue(), context: context, written: nil)
         }
+        settleCursors()
         if final { finish() }
     }
 
@@ -127,16 +135,46 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     private static let sendFlags = Int32(MSG_DONTWAIT | MSG_NOSIGNAL)
 
     /// Writes `bytes` to the pipeline and flushes; once they have reached the socket, tells
-    /// `writer` (when `tracked`) and calls `written`.
+    /// `writer` (when `tracked`) and the cursors waiting, and calls `written`.
     private func queue(_ bytes: ByteBuffer, tracked: Bool, context: ChannelHandlerContext, written: (() -> Void)?) {
-        guard tracked || written != nil else { return context.writeAndFlush(wrapOutboundOut(bytes), promise: nil) }
+        guard tracked || written != nil || cursorSink != nil else {
+            return context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        }
+        let count = bytes.readableBytes
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenComplete { [self] result in
             let succeeded = if case .success = result { true } else { false }
             if tracked { writer.queuedWriteDone(succeeded: succeeded) }
-            if succeeded { written?() }
+            // A failed write: the connection is closing.
+            guard succeeded else { return cursors.connectionGone() }
+            if cursorSink != nil {
+                cursors.taken(count)
+                settleCursors()
+            }
+            written?()
         }
         context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
+    }
+
+    /// Hands the cursors whose bytes the reader has acknowledged to the sink. The kernel
+    /// says how much it holds unacknowledged (`SIOCOUTQ`); with no descriptor known, what
+    /// it took counts as acknowledged (the guarantee SwiftNIO's write promises give).
+    private func settleCursors() {
+        guard let cursorSink, !cursors.isSettled else { return }
+        var unacknowledged: CInt = 0
+        if let descriptor = writer.openDescriptor {
+            let asked = withUnsafeMutablePointer(to: &unacknowledged) { ioctl(descriptor, UInt(TIOCOUTQ), $0) }
+            guard asked == 0 else { return }
+        }
+        let confirmed = cursors.acknowledged(unacknowledged: Int(unacknowledged))
+        if !confirmed.isEmpty { cursorSink(confirmed) }
+    }
+
+    /// The connection has closed or is closing: its descriptor is never used again, and the
+    /// cursors still waiting for an acknowledgement are not confirmed.
+    private func connectionGone() {
+        writer.closing()
+        cursors.connectionGone()
     }
 
     /// Ends the stream before a part: the close delimiter, then the end of the response.
@@ -146,18 +184,40 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
         finish()
     }
 
-    /// Calls `body` once everything written so far has reached the socket: at once when
-    /// nothing waits in the pipeline.
-    func whenWritten(_ body: @escaping () -> Void) {
+    /// Calls `body` once everything written so far has reached the socket and every cursor
+    /// written has been acknowledged by the reader: at once when that is so, else when the
+    /// pipeline has drained and then as the acknowledgements come (asked every 10 ms; a
+    /// reader that acknowledges nothing for the write timeout is given up on, its cursors
+    /// unconfirmed). Not called if the connection goes first.
+    func whenAcknowledged(_ body: @escaping () -> Void) {
         guard let context else { return }
-        guard !writer.isDrained else { return body() }
-        queue(ByteBuffer(), tracked: writer.queue(), context: context, written: body)
+        guard writer.isDrained else {
+            return queue(ByteBuffer(), tracked: writer.queue(), context: context) { [self] in awaitAcknowledgements(body) }
+        }
+        awaitAcknowledgements(body)
+    }
+
+    private func awaitAcknowledgements(_ body: @escaping () -> Void) {
+        guard let context else { return }
+        settleCursors()
+        if cursors.isSettled { return body() }
+        let giveUp = NIODeadline.now() + .seconds(Int64(streams.hub.configuration.writeTimeout))
+        func check() {
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(10)) { [self] in
+                guard self.context != nil else { return }
+                settleCursors()
+                if cursors.isSettled || NIODeadline.now() >= giveUp { return body() }
+                check()
+            }
+        }
+        check()
     }
 
     /// Ends the response after what was written, and closes the connection.
     func finish() {
         guard let context else { return }
-        writer.closing()
+        settleCursors()
+        connectionGone()
         context.writeAndFlush(wrapOutboundOut(Self.lastChunk)).whenComplete { [channel = context.channel] _ in
             channel.close(promise: nil)
         }
@@ -168,7 +228,8 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     /// reader will never read up to.
     func reset() {
         guard let context else { return }
-        writer.closing()
+        settleCursors()
+        connectionGone()
         let channel = context.channel
         guard let socket = channel as? any SocketOptionProvider else { return channel.close(promise: nil) }
         socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
@@ -191,7 +252,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        writer.closing()
+        connectionGone()
         let stream = self.stream
         self.stream = nil
         stream?.connectionClosed()

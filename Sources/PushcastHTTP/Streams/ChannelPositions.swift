@@ -2,7 +2,7 @@
 /// but not yet confirmed). Most streams follow one channel: theirs is kept inline, so
 /// fanning an item out to them hashes nothing and reads no storage of their own beyond
 /// the stream; a stream of several channels keeps a dictionary.
-struct ChannelPositions {
+struct ChannelPositions: Sendable {
     private enum Storage {
         case none
         case one(String, Int64)
@@ -45,12 +45,20 @@ struct ChannelPositions {
         }
     }
 
-    /// Every channel's sequence.
-    var dictionary: [String: Int64] {
+    /// Calls `body` with each channel's sequence.
+    func forEach(_ body: (String, Int64) -> Void) {
         switch storage {
-        case .none: [:]
-        case .one(let channel, let seq): [channel: seq]
-        case .many(let positions): positions
+        case .none: break
+        case .one(let channel, let seq): body(channel, seq)
+        case .many(let positions): for (channel, seq) in positions { body(channel, seq) }
+        }
+    }
+
+    /// Takes each of `other`'s sequences that is further than this one's.
+    mutating func merge(_ other: ChannelPositions) {
+        other.forEach { channel, seq in
+            if let mine = self[channel], mine >= seq { return }
+            self[channel] = seq
         }
     }
 }

@@ -116,8 +116,10 @@ final class LoopFanout: HubReceiver {
 
     /// Cursors a subscriber stream's write confirmed; they go to the cursor book once the
     /// loop has done what it is doing (one hand-over for a whole fan-out).
-    func confirm(subscriber: String, _ positions: [String: Int64]) {
-        state.value.confirmed.append(CursorBook.Confirmation(subscriber: subscriber, positions: positions))
+    func confirm(subscriber: String, _ positions: ChannelPositions) {
+        positions.forEach { channel, seq in
+            state.value.confirmed.append(CursorBook.Confirmation(subscriber: subscriber, channel: channel, seq: seq))
+        }
         guard !state.value.confirmScheduled else { return }
         state.value.confirmScheduled = true
         loop.execute { [self] in handOverConfirmations() }

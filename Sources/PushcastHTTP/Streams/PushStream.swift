@@ -40,6 +40,12 @@ final class PushStream {
     }
 
     var channels: [String] { machine.settings.channels }
+    /// A subscriber's stream: where the cursors its writes confirm go, once its reader has
+    /// acknowledged them (the handler calls it, also after the stream has ended).
+    var cursorSink: ((ChannelPositions) -> Void)? {
+        guard let subscriber = spec.subscriber else { return nil }
+        return { [fanout] positions in fanout.confirm(subscriber: subscriber, positions) }
+    }
     /// Whether it shows its channels' state (a page, a badge), which every change sends again.
     var showsState: Bool { machine.settings.presentation == .state }
     /// Events waiting in its queue.
@@ -124,13 +130,8 @@ final class PushStream {
         switch action {
         case .write(let part, let final, let confirming):
             guard let output else { return end() }
-            var written: (() -> Void)?
-            if let confirming, let subscriber = spec.subscriber {
-                let fanout = self.fanout
-                written = { fanout.confirm(subscriber: subscriber, confirming) }
-            }
             guard let chunk = spec.framing.chunk(part, final: final, cache: fanout.chunks) else { return boundaryOccurred() }
-            output.write(chunk, final: final, written: written)
+            output.write(chunk, final: final, confirming: confirming)
             tally.sent(chunk.readableBytes)
             switch part {
             case .item(let entry, let live): tally.delivered(published: live ? entry.published : nil)
@@ -178,12 +179,12 @@ final class PushStream {
         }
     }
 
-    /// Once everything written so far has reached the socket (and so confirmed its
+    /// Once the reader has acknowledged everything written so far (and so confirmed its
     /// cursors), writes the cursors to the store, then goes on.
     private func writeCursors() {
         let (loop, fanout, book) = (fanout.loop, fanout, streams.cursors)
         let stream = NIOLoopBound(self, eventLoop: loop)
-        output?.whenWritten {
+        output?.whenAcknowledged {
             fanout.handOverConfirmations()
             Task {
                 await book.flush()

@@ -73,8 +73,9 @@ extension StreamMachine {
 
     enum Action: Sendable {
         /// Write `part`; `final` ends the stream with it. `confirming`: the cursors this
-        /// write confirms once it has reached the socket (durable streams).
-        case write(Part, final: Bool, confirming: [String: Int64]?)
+        /// write confirms (durable streams; empty for none), once the reader has
+        /// acknowledged every byte before it (`CursorAcknowledgements`).
+        case write(Part, final: Bool, confirming: ChannelPositions)
         case fetch(Fetch)
         /// Cut the connection off at once (stalled past the write timeout).
         case reset

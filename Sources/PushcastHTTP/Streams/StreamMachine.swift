@@ -19,7 +19,8 @@ import Pushcast
 /// - **State** streams (live page, badge) fetch the current state on every change; their
 ///   queue keeps one change at most.
 /// - **Durable** streams (a subscriber's) hand each write the cursors it confirms: what was
-///   written before it (a socket whose reader has gone still takes one more write). One that
+///   written before it (a socket whose reader has gone still takes one more write; and the
+///   handler holds them until the reader's TCP has acknowledged those bytes). One that
 ///   ends once what is pending is sent (`once`) waits until its cursors are in the store
 ///   before its last part, so that its reader's next request starts after them.
 /// - **Endings**: retired, shutdown, overflow, a failed fetch: a final part; a connection
@@ -246,12 +247,9 @@ struct StreamMachine {
     }
 
     private mutating func write(_ part: Part, final: Bool) -> Action {
-        var confirming: [String: Int64]?
+        var confirming = ChannelPositions()
         if case .items(durable: true, once: _) = settings.presentation {
-            if !unconfirmed.isEmpty {
-                confirming = unconfirmed.dictionary
-                unconfirmed = ChannelPositions()
-            }
+            swap(&confirming, &unconfirmed)
             switch part {
             case .item(let entry, _): unconfirmed[entry.channel] = entry.seq
             case .gap(let gap) where gap.channel != LogGap.allChannels: unconfirmed[gap.channel] = gap.resumeSince
