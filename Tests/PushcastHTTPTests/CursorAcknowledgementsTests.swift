@@ -50,4 +50,15 @@ struct CursorAcknowledgementsTests {
         cursors.connectionGone()
         #expect(cursors.isSettled && cursors.acknowledged(unacknowledged: 0).isEmpty)
     }
+
+    @Test func aBurstOfWritesIsACrowdToSettleAtOnce() {
+        var cursors = CursorAcknowledgements()
+        for seq in 1..<Int64(CursorAcknowledgements.crowd) { cursors.write(10, confirming: Self.positions("news", seq)) }
+        #expect(!cursors.isCrowded)
+        cursors.write(10, confirming: Self.positions("news", Int64(CursorAcknowledgements.crowd)))
+        #expect(cursors.isCrowded)
+        cursors.taken(80)
+        #expect(cursors.acknowledged(unacknowledged: 0).dictionary == ["news": Int64(CursorAcknowledgements.crowd)])
+        #expect(!cursors.isCrowded)
+    }
 }

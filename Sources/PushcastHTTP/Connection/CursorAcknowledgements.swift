@@ -8,8 +8,9 @@ import DequeModule
 /// either. Bytes the reader's side has acknowledged survive both: they are there to read
 /// even after the reset. So a cursor waits here until every byte before the write that
 /// confirms it is acknowledged: the handler tells it what it handed to the socket, what the
-/// kernel took, and how much the kernel still holds unacknowledged (`SIOCOUTQ`), at each
-/// write and before the connection closes. Decisions only, no socket.
+/// kernel took, and how much the kernel still holds unacknowledged (`SIOCOUTQ`): at its
+/// loop's tick, when several cursors wait, before the stream's cursors are written for a
+/// stream that ends once sent, and before the connection closes. Decisions only, no socket.
 struct CursorAcknowledgements {
     /// Bytes handed to the socket (sent, or queued in the pipeline), since the stream began.
     private var handed = 0
@@ -21,6 +22,11 @@ struct CursorAcknowledgements {
 
     /// Nothing waits for an acknowledgement.
     var isSettled: Bool { waiting.isEmpty }
+
+    /// Enough wait that the kernel is asked now rather than at the next tick (a burst of
+    /// writes, a replay), so that what waits stays small.
+    var isCrowded: Bool { waiting.count >= Self.crowd }
+    static let crowd = 8
 
     /// A write of `count` bytes, confirming `positions` (what was written before it): they
     /// wait for every byte handed to the socket so far.

@@ -127,7 +127,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
         } else {
             queue(chunk, tracked: writer.queue(), context: context, written: nil)
         }
-        settleCursors()
+        if cursors.isCrowded { settleCursors() }
         if final { finish() }
     }
 
@@ -147,19 +147,18 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
             if tracked { writer.queuedWriteDone(succeeded: succeeded) }
             // A failed write: the connection is closing.
             guard succeeded else { return cursors.connectionGone() }
-            if cursorSink != nil {
-                cursors.taken(count)
-                settleCursors()
-            }
+            if cursorSink != nil { cursors.taken(count) }
             written?()
         }
         context.writeAndFlush(wrapOutboundOut(bytes), promise: promise)
     }
 
-    /// Hands the cursors whose bytes the reader has acknowledged to the sink. The kernel
-    /// says how much it holds unacknowledged (`SIOCOUTQ`); with no descriptor known, what
-    /// it took counts as acknowledged (the guarantee SwiftNIO's write promises give).
-    private func settleCursors() {
+    /// Hands the cursors whose bytes the reader has acknowledged to the sink (the loop's
+    /// tick asks, as do a crowd of them, the end of a stream and a reset). The kernel says
+    /// how much it holds unacknowledged (`SIOCOUTQ`, one system call: not one per write);
+    /// with no descriptor known, what it took counts as acknowledged (the guarantee
+    /// SwiftNIO's write promises give).
+    func settleCursors() {
         guard let cursorSink, !cursors.isSettled else { return }
         var unacknowledged: CInt = 0
         if let descriptor = writer.openDescriptor {

@@ -80,6 +80,7 @@ final class PushStream {
     }
 
     func tick(now: ContinuousClock.Instant) {
+        output?.settleCursors()
         run(machine.tick(now: now))
     }
 
