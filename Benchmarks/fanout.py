@@ -775,7 +775,7 @@ def short_readers(short: list[list[str]], items: list[int], restarted_ns: int) -
     if not short:
         return ""
     place = {sent: index + 1 for index, sent in enumerate(items)}
-    lines = [f"\n\n{len(short):,} readers ended short of an item; a few of them:"]
+    lines = [f"\n\n{len(short):,} reader{'s' if len(short) != 1 else ''} ended short of an item; a few:"]
     for fields in short[:12]:
         missed = [place.get(int(sent), 0) for sent in fields[2].split(",") if sent]
         connections = []

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A TCP socket bound to an address and never listened on (`ListenCheck`): the bind says
 /// whether a server could listen there, the way `pushcast serve` binds (`SO_REUSEADDR`), while

@@ -9,9 +9,10 @@ import Synchronization
 ///
 /// A stream confirms an item only once its reader's TCP has acknowledged the item's bytes
 /// (and a later write has reached the socket), so a cursor never passes an item its reader
-/// may not have had, even when the server then cuts the connection off with a reset. A `kill -9` between a confirmation and
-/// its batch loses no item: the reader is sent again what it had (at least once delivery).
-/// A failed write is logged and its cursors are kept for the next batch.
+/// may not have had, even when the server then cuts the connection off with a reset. A
+/// `kill -9` between a confirmation and its batch loses no item: the reader is sent again
+/// what it had (at least once delivery). A failed write is logged and its cursors are kept
+/// for the next batch.
 public final class CursorBook: Sendable {
     /// A sequence a subscriber's stream confirmed in one channel.
     public struct Confirmation: Sendable {

@@ -162,6 +162,7 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
         guard let cursorSink, !cursors.isSettled else { return }
         var unacknowledged: CInt = 0
         if let descriptor = writer.openDescriptor {
+            // SIOCOUTQ, which Glibc spells TIOCOUTQ: bytes sent and not acknowledged, and unsent.
             let asked = withUnsafeMutablePointer(to: &unacknowledged) { ioctl(descriptor, UInt(TIOCOUTQ), $0) }
             guard asked == 0 else { return }
         }
