@@ -41,6 +41,11 @@ With --sched, `perf sched record` runs on every CPU while the items are publishe
 row's note says how long the readers' processes waited, runnable, for a core per item, and
 how much of that wait another core was idle (root and linux-perf needed; see `SchedTrace`).
 
+With --timeline, each row's note also says how an item spread over its readers (medians over
+the items): when its first reader had it, its tenth, fiftieth and ninetieth percentile, and
+how long the readers took per message between the tenth and the ninetieth (a reader that
+is its own bottleneck shows its own pace there).
+
 With --storm N, a reconnect storm: N subscribers read; while items keep coming, the server
 is stopped (SIGTERM) and started again on the same database; every reader reconnects at
 once with its cursors. It reports the time from the new server's start until every reader
@@ -77,6 +82,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PUSHCAST = ROOT / ".build" / "release" / "pushcast"  # --binary chooses another
 WINDOW: int | None = None  # --window: Pushcast's manifest lists only the newest N items
 SCHED = False  # --sched: where the readers waited for a core (`SchedTrace`), in each row's note
+TIMELINE = False  # --timeline: how each item spread over its readers, in each row's note
 PROBE = ROOT / ".build" / "release" / "nio-stream-probe"
 CLIENT_SOURCE = ROOT / "Benchmarks" / "fanout_client.c"
 ASYNCIO_CLIENT = ROOT / "Benchmarks" / "fanout_asyncio.py"
@@ -281,6 +287,30 @@ def slowest(last_reader: dict[int, int]) -> str:
     delays = sorted((last - sent) / 1e6 for sent, last in last_reader.items())
     return (f"the median item reached its last reader after {delays[len(delays) // 2]:.1f} ms, "
             f"the slowest after {delays[-1]:.1f} ms")
+
+
+def spread_over_readers(paths: list[Path]) -> str:
+    """How items spread over their readers (--timeline), from the clients' (send ns, delay us)
+    pairs: medians over the items of the first, 10th, 50th and 90th percentile delivery, and
+    of the readers' time per message between the 10th and the 90th."""
+    pairs = array.array("Q")
+    for path in paths:
+        pairs.frombytes(path.read_bytes())
+    by_item: dict[int, list[int]] = {}
+    for index in range(0, len(pairs), 2):
+        by_item.setdefault(pairs[index], []).append(pairs[index + 1])
+    if not by_item:
+        return ""
+    rows = []
+    for delays in by_item.values():
+        delays.sort()
+        at = lambda fraction: delays[min(len(delays) - 1, int(len(delays) * fraction))] / 1000  # noqa: E731
+        pace = (at(0.9) - at(0.1)) * 1000 / max(1, int(len(delays) * 0.9) - int(len(delays) * 0.1))
+        rows.append((delays[0] / 1000, at(0.1), at(0.5), at(0.9), pace))
+    median = lambda column: sorted(row[column] for row in rows)[len(rows) // 2]  # noqa: E731
+    return (f"per item, the first reader had it after {median(0):.1f} ms, 10 % after {median(1):.1f}, "
+            f"50 % after {median(2):.1f}, 90 % after {median(3):.1f} (medians over the items), "
+            f"{median(4):.1f} µs per message between 10 and 90 %")
 
 
 def merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -628,6 +658,8 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
         for index in range(process_count):
             count = min(per_process, readers - index * per_process)
             env = dict(os.environ, FANOUT_DELAYS=str(scratch / f"delays-{index}"))
+            if TIMELINE:
+                env["FANOUT_TIMELINE"] = str(scratch / f"timeline-{index}")
             path = server.reader_path(index, index * per_process, count)
             port = server.reader_port(index) if hasattr(server, "reader_port") else server.port
             processes.append(subprocess.Popen(
@@ -673,8 +705,9 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
         cpu_closed = cpu_seconds(server.pids)
         waits = trace.summary({process.pid for process in processes}, items) if trace else ""
         files = server.publishing(last_reader) if hasattr(server, "publishing") else ""
+        spreads = spread_over_readers([scratch / f"timeline-{index}" for index in range(len(processes))]) if TIMELINE else ""
         note = "; ".join(
-            part for part in (spread, server.after_readers_closed(), slowest(last_reader), files, waits) if part)
+            part for part in (spread, server.after_readers_closed(), slowest(last_reader), files, waits, spreads) if part)
         delays = array.array("Q")
         for index in range(len(processes)):
             path = scratch / f"delays-{index}"
@@ -822,7 +855,7 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> None:
-    global PUSHCAST, WINDOW, SCHED, SCRATCH
+    global PUSHCAST, WINDOW, SCHED, SCRATCH, TIMELINE
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
@@ -841,6 +874,8 @@ def main() -> None:
     parser.add_argument("--window", type=int, metavar="N",
                         help="Pushcast's manifest lists only the newest N items, as a publisher keeps it short while "
                              "the log grows (default: every item published)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="say in each row's note how the items spread over their readers (medians over the items)")
     parser.add_argument("--sched", action="store_true",
                         help="record the scheduler while items are published (perf sched, as root) and say in "
                              "each row's note how long the readers waited for a core, and how much of that "
@@ -853,6 +888,7 @@ def main() -> None:
     PUSHCAST = arguments.binary.resolve()
     WINDOW = arguments.window
     SCHED = arguments.sched
+    TIMELINE = arguments.timeline
     memory_scratch = memory_folder()
     SCRATCH = arguments.scratch or memory_scratch
     if not PUSHCAST.exists():

@@ -5,7 +5,7 @@ client's one epoll loop.
 
   fanout_asyncio.py HOST PORT PATH|@FILE CONNECTIONS SECONDS [HEADER]
 
-The arguments, the environment (FANOUT_DELAYS) and the output are those of
+The arguments, the environment (FANOUT_DELAYS, FANOUT_TIMELINE) and the output are those of
 Benchmarks/fanout_client.c, so that fanout.py drives either: it opens CONNECTIONS streams
 (an asyncio Protocol each, on one event loop), sends "GET PATH" on each, and reads them for
 SECONDS after the last response head came. Every published item carries
@@ -43,6 +43,7 @@ class Run:
         self.live = False
         self.all_headed = asyncio.get_running_loop().create_future()
         self.delays = array.array("Q")
+        self.timeline = array.array("Q") if os.environ.get("FANOUT_TIMELINE") else None  # send ns, delay us
         self.items: dict[int, list[int]] = {}  # sent ns -> [readers, last ns]
 
     def record(self, sent: int, now: int) -> None:
@@ -50,6 +51,8 @@ class Run:
         item[0] += 1
         item[1] = now
         self.delays.append(max(0, now - sent) // 1000)
+        if self.timeline is not None:
+            self.timeline.extend((sent, self.delays[-1]))
 
 
 class Reader(asyncio.Protocol):
@@ -139,6 +142,9 @@ async def main() -> None:
     if dump:
         with open(dump, "wb") as file:
             array.array("Q", ordered).tofile(file)
+    if run.timeline is not None:
+        with open(os.environ["FANOUT_TIMELINE"], "wb") as file:
+            run.timeline.tofile(file)
     for sent, (readers_count, last) in run.items.items():
         print(f"item {sent} {readers_count} {last}")
     print(f"result {count} {len(ordered)} {pick(0.5)} {pick(0.99)} {ordered[-1] if ordered else 0} "

@@ -18,6 +18,8 @@
  * where <bytes> is what all readers read after they were all connected (the published parts).
  * With FANOUT_DELAYS=FILE, every (reader, item) delay is also written there, in
  * microseconds, as native 64-bit integers, so that several processes' delays can be merged.
+ * With FANOUT_TIMELINE=FILE, every (reader, item) delivery is written there too, as two
+ * native 64-bit integers: the item's send time (ns) and the delay (us).
  * With FANOUT_RECONNECT=1, a reader whose connection ends connects again (every 20 ms
  * while the server refuses) and asks for the same path: a reconnect storm after a restart.
  * Then every reader that ended with fewer items than this process saw also gets a line,
@@ -79,6 +81,7 @@ static uint64_t now_ns(void) {
 }
 
 static uint64_t *delays; static size_t delay_count, delay_cap;
+static FILE *timeline; /* FANOUT_TIMELINE */
 static uint64_t items[MAX_ITEMS], item_last[MAX_ITEMS]; static unsigned item_readers[MAX_ITEMS]; static size_t item_count;
 
 static void record(struct reader *r, uint64_t sent, uint64_t now) {
@@ -100,6 +103,10 @@ static void record(struct reader *r, uint64_t sent, uint64_t now) {
         if (!delays) { perror("realloc"); exit(1); }
     }
     delays[delay_count++] = now > sent ? (now - sent) / 1000 : 0;
+    if (timeline) {
+        uint64_t pair[2] = {sent, delays[delay_count - 1]};
+        fwrite(pair, sizeof pair, 1, timeline);
+    }
 }
 
 /* Scans carry + fresh bytes for markers; keeps the tail as the next carry. */
@@ -215,6 +222,7 @@ int main(int argc, char **argv) {
     double seconds = atof(argv[5]);
     const char *extra = argc > 6 ? argv[6] : "";
     int reconnect = getenv("FANOUT_RECONNECT") && atoi(getenv("FANOUT_RECONNECT"));
+    if (getenv("FANOUT_TIMELINE") && !(timeline = fopen(getenv("FANOUT_TIMELINE"), "wb"))) perror("FANOUT_TIMELINE");
     size_t request_count;
     char **requests = requests_for(argv[3], host, extra, &request_count);
 
@@ -300,6 +308,7 @@ int main(int argc, char **argv) {
         if (!file || fwrite(delays, sizeof *delays, delay_count, file) != delay_count) perror(dump);
         if (file) fclose(file);
     }
+    if (timeline) fclose(timeline);
     for (size_t i = 0; i < item_count; i++)
         printf("item %llu %u %llu\n", (unsigned long long)items[i], item_readers[i], (unsigned long long)item_last[i]);
     if (reconnect) report_short(readers, count);
