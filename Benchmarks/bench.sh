@@ -17,7 +17,7 @@ Tests/support/with-postgres.sh python3 Benchmarks/fanout.py --readers 1000 10000
   --storm 5000 --output "$out/fanout.md"
 echo "fan-out with Python asyncio readers (a few minutes) …" >&2
 python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 2 \
-  --output "$out/asyncio.md"
+  --timeline --output "$out/asyncio.md"
 echo "where the asyncio readers waited for a core (perf sched) …" >&2
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 python3 Benchmarks/fanout.py --client asyncio --readers 1000 --only pushcast nchan --items 20 --rate 2 --sched \
@@ -78,7 +78,7 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo
   echo "## Fan-out with Python asyncio readers"
   echo
-  echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 2\`:"
+  echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 2 --timeline\`:"
   echo "the same benchmark with readers written the everyday way, \`Benchmarks/fanout_asyncio.py\`"
   echo "(an asyncio Protocol per stream, one event loop per 2,500 readers), sharing the two cores"
   echo "with the server; two runs of each server, alternating, each server fresh. The readers' own"
@@ -86,7 +86,10 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "takes from the readers. Where the fan-out runs matters too: Pushcast writes to its streams"
   echo "from an event loop per core; nginx fans out from the worker that accepted each connection,"
   echo "and the notes under the table say how it spread them. A worker holding them all fans out on"
-  echo "one core and leaves the other to the readers."
+  echo "one core and leaves the other to the readers. Each note ends with how an item spread over"
+  echo "its readers (\`--timeline\`): when the first had it, then 10, 50 and 90 % of them, and the"
+  echo "readers' pace per message between 10 and 90 %, which is the readers' own work plus any"
+  echo "time the server's threads took their core."
   echo
   cat "$out/asyncio.md"
   echo
