@@ -7,9 +7,9 @@ import Synchronization
 /// With nothing confirmed, nothing wakes: the first confirmation after a batch rings for the
 /// next one (`run`), so an idle server has no timer of its own here.
 ///
-/// A stream confirms an item only once its reader's TCP has acknowledged the item's bytes
-/// (and a later write has reached the socket), so a cursor never passes an item its reader
-/// may not have had, even when the server then cuts the connection off with a reset. A
+/// A stream confirms an item only once its reader's TCP has acknowledged the item's bytes,
+/// so a cursor never passes an item its reader may not have had, even when the server then
+/// cuts the connection off with a reset. A
 /// `kill -9` between a confirmation and its batch loses no item: the reader is sent again
 /// what it had (at least once delivery). A failed write is logged and its cursors are kept
 /// for the next batch.

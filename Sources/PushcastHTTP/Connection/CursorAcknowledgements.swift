@@ -6,8 +6,8 @@ import DequeModule
 /// reader; a reader that stops reading is cut off with a reset, which drops whatever the
 /// server's kernel still holds for it, and a reader whose machine sleeps never sees it
 /// either. Bytes the reader's side has acknowledged survive both: they are there to read
-/// even after the reset. So a cursor waits here until every byte before the write that
-/// confirms it is acknowledged: the handler tells it what it handed to the socket, what the
+/// even after the reset. So a cursor waits here until every byte of the write that moves it
+/// is acknowledged: the handler tells it what it handed to the socket, what the
 /// kernel took, and how much the kernel still holds unacknowledged (`SIOCOUTQ`): at its
 /// loop's tick, when several cursors wait, before the stream's cursors are written for a
 /// stream that ends once sent, and before the connection closes. Decisions only, no socket.
@@ -28,11 +28,11 @@ struct CursorAcknowledgements {
     var isCrowded: Bool { waiting.count >= Self.crowd }
     static let crowd = 8
 
-    /// A write of `count` bytes, confirming `positions` (what was written before it): they
-    /// wait for every byte handed to the socket so far.
+    /// A write of `count` bytes, confirming `positions` (its item's): they wait for every
+    /// byte handed to the socket so far, this write's too.
     mutating func write(_ count: Int, confirming positions: ChannelPositions) {
-        if !positions.isEmpty { waiting.append((through: handed, positions: positions)) }
         handed += count
+        if !positions.isEmpty { waiting.append((through: handed, positions: positions)) }
     }
 
     /// The kernel took `count` more of the bytes handed to it.

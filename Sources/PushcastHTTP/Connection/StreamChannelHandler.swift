@@ -108,8 +108,8 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     /// Writes one chunk (a part and the delimiter after it): with one `send(2)` when nothing
     /// waits in the pipeline and the socket takes it all, else (the rest of it) through the
     /// pipeline. When `final`, then ends the response and the connection. A subscriber's
-    /// `confirming` cursors go to its sink once the reader has acknowledged every byte
-    /// before this chunk.
+    /// `confirming` cursor goes to its sink once the reader has acknowledged every byte up
+    /// to the end of this chunk.
     func write(_ chunk: ByteBuffer, final: Bool, confirming: ChannelPositions) {
         guard let context else { return }
         let count = chunk.readableBytes

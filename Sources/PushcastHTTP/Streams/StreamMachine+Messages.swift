@@ -72,9 +72,9 @@ extension StreamMachine {
     }
 
     enum Action: Sendable {
-        /// Write `part`; `final` ends the stream with it. `confirming`: the cursors this
-        /// write confirms (durable streams; empty for none), once the reader has
-        /// acknowledged every byte before it (`CursorAcknowledgements`).
+        /// Write `part`; `final` ends the stream with it. `confirming`: the cursor this
+        /// write moves (durable streams; empty for none), once the reader has acknowledged
+        /// its bytes (`CursorAcknowledgements`).
         case write(Part, final: Bool, confirming: ChannelPositions)
         case fetch(Fetch)
         /// Cut the connection off at once (stalled past the write timeout).

@@ -18,9 +18,9 @@ import Pushcast
 ///   are dropped, so there is no hole and no repeat at the seam.
 /// - **State** streams (live page, badge) fetch the current state on every change; their
 ///   queue keeps one change at most.
-/// - **Durable** streams (a subscriber's) hand each write the cursors it confirms: what was
-///   written before it (a socket whose reader has gone still takes one more write; and the
-///   handler holds them until the reader's TCP has acknowledged those bytes). One that
+/// - **Durable** streams (a subscriber's) hand each write the cursor it moves (its item's, or
+///   a gap's), which the handler holds until the reader's TCP has acknowledged the write's
+///   bytes (`CursorAcknowledgements`). One that
 ///   ends once what is pending is sent (`once`) waits until its cursors are in the store
 ///   before its last part, so that its reader's next request starts after them.
 /// - **Endings**: retired, shutdown, overflow, a failed fetch: a final part; a connection
@@ -50,8 +50,6 @@ struct StreamMachine {
     private var positions = ChannelPositions()
     /// The replay whose page is being read.
     private var replay: LogReplay?
-    /// Durable streams: written, waiting for a later write to reach the socket.
-    private var unconfirmed = ChannelPositions()
     private var writable = true
     private var stalledSince: ContinuousClock.Instant?
     /// The last tick that found the stream quiet since the one before.
@@ -110,12 +108,9 @@ struct StreamMachine {
         case .opening(let openings):
             for opening in openings { apply(opening) }
             if case .items(let durable, once: true) = settings.presentation {
-                // What is there is sent; then the end. A durable stream's heartbeat confirms
-                // what was sent, and it ends once that is in the store.
-                pending.append(
-                    contentsOf: durable
-                        ? [.part(.heartbeat, final: false), .persist, .part(.heartbeat, final: true)]
-                        : [.part(.heartbeat, final: true)])
+                // What is there is sent; then the end. A durable stream ends once its reader
+                // has acknowledged what was sent and its cursors are in the store.
+                pending.append(contentsOf: durable ? [.persist, .part(.heartbeat, final: true)] : [.part(.heartbeat, final: true)])
             }
         case .state(let part, let final):
             pending.append(.part(.state(part, showing: stateShows), final: final))
@@ -249,10 +244,9 @@ struct StreamMachine {
     private mutating func write(_ part: Part, final: Bool) -> Action {
         var confirming = ChannelPositions()
         if case .items(durable: true, once: _) = settings.presentation {
-            swap(&confirming, &unconfirmed)
             switch part {
-            case .item(let entry, _): unconfirmed[entry.channel] = entry.seq
-            case .gap(let gap) where gap.channel != LogGap.allChannels: unconfirmed[gap.channel] = gap.resumeSince
+            case .item(let entry, _): confirming[entry.channel] = entry.seq
+            case .gap(let gap) where gap.channel != LogGap.allChannels: confirming[gap.channel] = gap.resumeSince
             default: break
             }
         }
