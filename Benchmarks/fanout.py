@@ -25,7 +25,7 @@ Prints one row per server and reader count, and writes them into BENCHMARKS.md.
 With --subscribers, a row of Pushcast subscriber streams: each reader its own subscriber
 (made beforehand, subscribed to the channel with no initial items), reading
 `/subscribers/<sid>/stream`; after the readers close, how long until every stored cursor
-has reached the last item but one (the last is confirmed only by a later write).
+has reached the last item (each is confirmed once its reader has acknowledged it).
 
 With --cluster, a row of two Pushcast nodes sharing one PostgreSQL (the database named by
 PUSHCAST_TEST_POSTGRES's server, as `make bench` runs this beside a throwaway one,
@@ -496,18 +496,18 @@ class PushcastSubscribers(Pushcast):
         return f"@{paths}"
 
     def after_readers_closed(self) -> str:
-        """How long until every stored cursor is at the last item but one (it is confirmed by
-        the last item's write; the last waits for a later write)."""
+        """How long until every stored cursor is at the last item (each is confirmed once its
+        reader has acknowledged it, asked at the loop's next tick)."""
         started = time.time()
-        wanted = self.count - 1
+        wanted = self.count
         behind = len(self.subscribers)
         while time.time() - started < 30:
             with sqlite3.connect(f"file:{self.scratch / 'db.sqlite'}?mode=ro", uri=True, timeout=5) as db:
                 behind = db.execute("SELECT COUNT(*) FROM subscription WHERE cursor < ?", (wanted,)).fetchone()[0]
             if behind == 0:
-                return f"every cursor at the last item but one {time.time() - started:.1f} s after their connections closed"
+                return f"every cursor at the last item {time.time() - started:.1f} s after their connections closed"
             time.sleep(0.1)
-        return f"**{behind:,} cursors short of the last item but one** 30 s after their connections closed"
+        return f"**{behind:,} cursors short of the last item** 30 s after their connections closed"
 
 
 def make_subscribers(port: int, count: int) -> list[tuple[str, str]]:
