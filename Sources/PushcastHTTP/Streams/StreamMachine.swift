@@ -20,9 +20,9 @@ import Pushcast
 ///   queue keeps one change at most.
 /// - **Durable** streams (a subscriber's) hand each write the cursor it moves (its item's, or
 ///   a gap's), which the handler holds until the reader's TCP has acknowledged the write's
-///   bytes (`CursorAcknowledgements`). One that
-///   ends once what is pending is sent (`once`) waits until its cursors are in the store
-///   before its last part, so that its reader's next request starts after them.
+///   bytes (`CursorAcknowledgements`). One that ends once what is pending is sent (`once`)
+///   waits until its cursors are in the store before its last part, so that its reader's
+///   next request starts after them.
 /// - **Endings**: retired, shutdown, overflow, a failed fetch: a final part; a connection
 ///   stalled past the write timeout: a reset.
 struct StreamMachine {
@@ -110,7 +110,8 @@ struct StreamMachine {
             if case .items(let durable, once: true) = settings.presentation {
                 // What is there is sent; then the end. A durable stream ends once its reader
                 // has acknowledged what was sent and its cursors are in the store.
-                pending.append(contentsOf: durable ? [.persist, .part(.heartbeat, final: true)] : [.part(.heartbeat, final: true)])
+                if durable { pending.append(.persist) }
+                pending.append(.part(.heartbeat, final: true))
             }
         case .state(let part, let final):
             pending.append(.part(.state(part, showing: stateShows), final: final))
