@@ -148,4 +148,24 @@ struct SubscriberEndToEndTests {
         try await again.waitUntil("every item after \(stored)", seconds: 30) { $0.items.count == newest - stored }
         #expect(again.items.compactMap { $0.seq.map { Int($0) } } == Array((stored + 1)...newest))
     }
+
+    /// A reader that quits right after an item has that item's cursor stored (its side was
+    /// closed after it had the item): started again, it is not sent the item again.
+    @Test func aReaderThatQuitsHasWhatItReadConfirmed() async throws {
+        let server = try await StreamEndToEndTests.newsServer()
+        let (id, token) = try await Self.register(server)
+        let auth = ["Authorization": "Bearer \(token)"]
+        _ = try await server.request("/subscribers/\(id)/subscriptions/news", method: "PUT", headers: auth)
+        let stream = try await StreamClient(server.baseURL + "/subscribers/\(id)/stream?token=\(token)")
+        let seq = try await StreamEndToEndTests.edit(server, "quit after this")
+        try await stream.waitUntil("item \(seq)") { $0.items.contains { $0.seq == seq } }
+        await stream.close()
+        try await server.waitUntil("the stream released") {
+            (try await server.json("/stats")["hub"] as? [String: Any])?["openStreams"] as? Int == 0
+        }
+        try await server.waitUntil("the cursor at \(seq)") {
+            let list = try await server.request("/subscribers/\(id)/subscriptions", headers: auth).json()
+            return (list["subscriptions"] as? [[String: Any]])?.first?["cursor"] as? Int == seq
+        }
+    }
 }

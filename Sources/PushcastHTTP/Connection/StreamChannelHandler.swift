@@ -11,8 +11,8 @@ import NIOCore
 /// delimiter as one chunk, shared by the loop's streams), each with one `send(2)` of its own
 /// while nothing waits in the pipeline (`SocketWriter`), tells its `PushStream` when
 /// the connection fills up or empties, and ends it when the connection goes (a client that
-/// closes its side closes it: the stream's connection does not allow half-closure) or the
-/// server quiesces. Whatever the client sends after its request is
+/// closes its side closes it; a subscriber's stream first confirms what its reader
+/// acknowledged) or the server quiesces. Whatever the client sends after its request is
 /// dropped. A refused request gets its error here too, then the connection closes.
 final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -263,6 +263,11 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
         if event is ChannelShouldQuiesceEvent {
             // The server is stopping: the stream ends with its close delimiter.
             stream?.shutdown()
+        } else if let event = event as? ChannelEvent, event == .inputClosed {
+            // A subscriber's reader closed its side (it quit): what it acknowledged is
+            // confirmed now, while the socket can still be asked, and the connection closes.
+            settleCursors()
+            context.close(promise: nil)
         } else {
             context.fireUserInboundEventTriggered(event)
         }

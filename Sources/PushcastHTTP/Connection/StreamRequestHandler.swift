@@ -74,8 +74,12 @@ final class StreamRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         do {
             try pipeline.addHandler(front, position: .first)
             // A reader that closes its side reads no more: NIO closes the connection at once,
-            // rather than telling the pipeline and waiting for it to close (one epoll change less).
-            try channel.syncOptions?.setOption(ChannelOptions.allowRemoteHalfClosure, value: false)
+            // rather than telling the pipeline and waiting for it to close (one epoll change
+            // less). A subscriber's stream is told instead, so that what its reader
+            // acknowledged is confirmed while the socket can still be asked (it then closes).
+            var durable = false
+            if case .serve(let spec) = decision, spec.subscriber != nil { durable = true }
+            try channel.syncOptions?.setOption(ChannelOptions.allowRemoteHalfClosure, value: durable)
             if behindHummingbird {
                 // Hummingbird's idle timer would close a connection it takes for idle.
                 let idle = try pipeline.context(handlerType: HTTPConnectionStateHandler.self)
