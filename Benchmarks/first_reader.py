@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""first_reader: where an item's first milliseconds go, from the publisher to the first reader.
+
+  python3 Benchmarks/first_reader.py [--server pushcast|nchan] [--client c|asyncio]
+                                     [--readers 1000] [--binary B]
+
+Runs one `fanout.py` run (20 items at 2/s) and, while its items are published, a
+`perf record -a` of the system calls and scheduler events on the way (root, linux-perf and
+tracefs needed). Then, per item, the time from the publisher's last step to each step after
+it, medians over the items traced:
+
+- Pushcast: from the publisher's `rename` of the manifest into `channels/` to the publish
+  thread reading the file event, opening the manifest, its first write to the database (the
+  commit), its wake-up of the event loops, the loops' first `send`;
+- nginx + nchan: from the publisher's POST to nginx's first `writev`;
+- both: the first reader's first read after that first send, and the last send.
+
+So a row's "first reader" delay (`fanout.py --timeline`) splits into the server's own path
+and the reader's wait for a core (docs/PUSH.md, "Readers on the server's cores").
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = [
+    "syscalls:sys_enter_rename", "syscalls:sys_enter_sendto", "syscalls:sys_enter_writev",
+    "syscalls:sys_enter_write", "syscalls:sys_enter_pwrite64", "syscalls:sys_enter_read",
+    "syscalls:sys_exit_read", "syscalls:sys_exit_recvfrom", "syscalls:sys_enter_openat",
+]
+LINE = re.compile(r"\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s*(.*)")
+# How long after fanout.py starts its readers are connected and the items begin (it waits a
+# second after they connect), and how long the trace lasts: 12 of the 20 items.
+SETTLE_S, TRACE_S = 4.5, 6.0
+# An item's steps are looked for this long after it was published (items come 500 ms apart).
+ITEM_US = 400_000
+
+
+def trace(server: str, client: str, readers: int, binary: Path | None, folder: Path) -> tuple[list[tuple], str]:
+    command = [sys.executable, str(ROOT / "Benchmarks" / "fanout.py"), "--client", client, "--readers", str(readers),
+               "--items", "20", "--rate", "2", "--only", server, "--runs", "1"]
+    if binary:
+        command += ["--binary", str(binary)]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    time.sleep(SETTLE_S)
+    data = folder / "perf.data"
+    record = ["perf", "record", "-q", "-a", "-o", str(data)]
+    for event in EVENTS:
+        record += ["-e", event, "--exclude-perf"]
+    subprocess.run(record + ["--", "sleep", str(TRACE_S)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    row = next((line for line in run.communicate()[0].splitlines() if line.startswith("| ")), "")
+    script = subprocess.run(["perf", "script", "-i", str(data), "-F", "comm,tid,cpu,time,event,trace"],
+                            capture_output=True, text=True).stdout
+    events = []
+    for line in script.splitlines():
+        match = LINE.match(line)
+        if match:
+            events.append((float(match[4]) * 1e6, match[1], int(match[2]), match[5].split(":")[1], match[6]))
+    return events, row
+
+
+def steps(events: list[tuple], server: str) -> dict[str, list[float]]:
+    """Per item, µs from the publisher's last step to each step after it."""
+    sends = ("sys_enter_sendto", "sys_enter_writev", "sys_enter_write")
+    serving = (lambda name: name.startswith("NIO")) if server == "pushcast" else (lambda name: name.startswith("nginx"))
+    is_anchor = ((lambda e: e[1] == "python3" and e[3] == "sys_enter_rename") if server == "pushcast"
+                 else (lambda e: e[1] == "python3" and e[3] == "sys_enter_sendto"))
+    anchors = [index for index, event in enumerate(events) if is_anchor(event)]
+    # nchan's POST is two sends (head and body): an item starts at the first after a quiet 100 ms.
+    anchors = [index for n, index in enumerate(anchors) if n == 0 or events[index][0] - events[anchors[n - 1]][0] > 100_000]
+    found: dict[str, list[float]] = {}
+    for n, start in enumerate(anchors):
+        began, publisher = events[start][0], events[start][2]
+        end = anchors[n + 1] if n + 1 < len(anchors) else len(events)
+        seen: dict[str, float] = {}
+        for at, name, thread, event, arguments in events[start + 1:end]:
+            if at - began > ITEM_US:
+                break
+            if server == "pushcast" and name == "pushcast-pub":
+                step = {"sys_enter_read": "publish thread reads the file event",
+                        "sys_enter_openat": "publish thread opens the manifest",
+                        "sys_enter_pwrite64": "first database write (the commit)"}.get(event)
+                if event == "sys_enter_write" and "count: 0x00000008" in arguments:
+                    step = "event loops woken"
+                if step and step not in seen:
+                    seen[step] = at
+            elif serving(name) and event in sends and "count: 0x00000008" not in arguments:
+                seen.setdefault("first send", at)
+                seen["last send"] = at
+            elif (name in ("python3", "fanout_client") and thread != publisher and "first send" in seen
+                  and event in ("sys_exit_recvfrom", "sys_exit_read") and not arguments.startswith("0xfff")):
+                seen.setdefault("first reader reads", at)
+        for step, at in seen.items():
+            found.setdefault(step, []).append((at - began) / 1000)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", choices=["pushcast", "nchan"], default="pushcast")
+    parser.add_argument("--client", choices=["c", "asyncio"], default="asyncio")
+    parser.add_argument("--readers", type=int, default=1000)
+    parser.add_argument("--binary", type=Path, help="the pushcast binary (default: fanout.py's, the release build)")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="first-reader-") as folder:
+        events, row = trace(arguments.server, arguments.client, arguments.readers, arguments.binary, Path(folder))
+    found = steps(events, arguments.server)
+    if not found:
+        sys.exit("nothing was traced: `perf record -a` of system calls needs root, linux-perf and tracefs")
+    anchor = "the publisher's rename" if arguments.server == "pushcast" else "the publisher's POST"
+    print(row)
+    print(f"| after {anchor} | median | least | most | items |")
+    print("|---|---:|---:|---:|---:|")
+    for step, times in sorted(found.items(), key=lambda pair: statistics.median(pair[1])):
+        print(f"| {step} | {statistics.median(times):.2f} ms | {min(times):.2f} ms | {max(times):.2f} ms | {len(times)} |")
+
+
+if __name__ == "__main__":
+    main()
