@@ -111,10 +111,12 @@ struct StoreTests {
         }
     }
 
-    @Test func walModeAndItsFolderAreCreated() async throws {
+    @Test func walModeFullSyncAndItsFolderAreCreated() async throws {
         let (store, folder) = try makeSQLiteStore()
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(try await store.journalMode() == "wal")
+        // FULL: a commit, an item readers may get at once, survives a crash of the machine.
+        #expect(try await store.writerSynchronous() == 2)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("nested/db.sqlite").path))
         #expect(await store.isReachable())
     }

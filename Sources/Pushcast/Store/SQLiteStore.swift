@@ -20,6 +20,10 @@ public final class SQLiteStore: Store {
         configuration.busyMode = .timeout(5)
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        // Each commit is on disk before it returns: GRDB leaves a pool's writer at NORMAL,
+        // where a crash of the machine (not only of the server) may take back the last
+        // commits, items readers already had (docs/ENGINE.md, "The store").
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try StoreMigrations.migrator.migrate(pool)
         let checkpointer = WALCheckpointer(path: path)
         try pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
@@ -34,6 +38,11 @@ public final class SQLiteStore: Store {
     /// Whether the database is in WAL mode.
     public func journalMode() async throws -> String {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// The writer's `PRAGMA synchronous`: 2 (FULL) when each commit is on disk before it returns.
+    public func writerSynchronous() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
