@@ -17,7 +17,6 @@ struct HostileHTTPTests {
         defer { withExtendedLifetime(connection) {} }  // it closes the descriptor when it goes
         let descriptor = connection.descriptor
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var offset = 0
         let deadline = Date().addingTimeInterval(seconds)
@@ -27,20 +26,11 @@ struct HostileHTTPTests {
             if sent <= 0 { break }
             offset += sent
         }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while Date() < deadline {
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            if count > 0 {
-                received += buffer[..<count]
-                if let status = status(received), String(decoding: received, as: UTF8.self).contains("\r\n\r\n") {
-                    return (status, false)
-                }
-            } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                return (status(received), true)
-            }
+        // Until a whole response head has come.
+        let (received, closed) = connection.receive(within: deadline.timeIntervalSinceNow) { bytes in
+            status(bytes) != nil && String(decoding: bytes, as: UTF8.self).contains("\r\n\r\n")
         }
-        return (status(received), false)
+        return (status(received), closed)
     }
 
     static func status(_ bytes: [UInt8]) -> Int? {

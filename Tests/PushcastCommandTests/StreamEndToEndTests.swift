@@ -475,9 +475,10 @@ final class RawSocket: Sendable {
         return nil
     }
 
-    /// Reads all that comes until the server closes or resets the connection (what arrived
-    /// before a reset is still read), or the time is up.
-    func receiveAll(within seconds: Double) -> [UInt8] {
+    /// Reads what comes until `enough` says the bytes so far will do, the server closes or
+    /// resets the connection (what arrived before a reset is still read), or the time is up;
+    /// `closed` says whether the server ended it.
+    func receive(within seconds: Double, until enough: ([UInt8]) -> Bool = { _ in false }) -> (bytes: [UInt8], closed: Bool) {
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let deadline = Date().addingTimeInterval(seconds)
@@ -487,11 +488,12 @@ final class RawSocket: Sendable {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count > 0 {
                 received += buffer[..<count]
-            } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                break
+                if enough(received) { return (received, false) }
+            } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                return (received, true)
             }
         }
-        return received
+        return (received, false)
     }
 
     func send(_ text: String) throws {

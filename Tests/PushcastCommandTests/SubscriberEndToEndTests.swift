@@ -130,7 +130,7 @@ struct SubscriberEndToEndTests {
         // What reached the reader's side before the reset is still there to read.
         let afterHead = head.range(of: "\r\n\r\n").map { String(head[$0.upperBound...]) } ?? ""
         let body = try #require(
-            StreamEndToEndTests.unchunk(Array(afterHead.utf8) + socket.receiveAll(within: 10)), "the chunked framing is broken")
+            StreamEndToEndTests.unchunk(Array(afterHead.utf8) + socket.receive(within: 10).bytes), "the chunked framing is broken")
         var reader = MultipartReader(boundary: String(boundary))
         let had = try reader.feed(body).compactMap { $0.event == "item" ? $0.seq.map { Int($0) } : nil }
         let last = had.last ?? start
