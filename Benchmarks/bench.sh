@@ -4,7 +4,8 @@
 #   1. fan-out: Pushcast (channel streams, subscriber streams, two nodes sharing one
 #      PostgreSQL) and nginx + nchan side by side at 1,000 and 10,000 readers, then a
 #      reconnect storm of 5,000 subscribers; then Pushcast and nchan again, twice each,
-#      with Python asyncio readers at 1,000 and 5,000;
+#      with Python asyncio readers at 1,000 and 5,000, and at 1,000 with both servers on
+#      one core;
 #   2. push versus pull: pushcast compare with 10 RSS pollers at 1 s and at 5 s;
 #   3. file rename -> logged -> received, one reader.
 set -euo pipefail
@@ -22,6 +23,9 @@ echo "where the asyncio readers waited for a core (perf sched) …" >&2
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 python3 Benchmarks/fanout.py --client asyncio --readers 1000 --only pushcast nchan --items 20 --rate 2 --sched \
   --output "$out/sched.md"
+echo "the same with both servers on one core …" >&2
+python3 Benchmarks/fanout.py --client asyncio --readers 1000 --only pushcast nchan --items 20 --rate 2 --runs 2 \
+  --timeline --server-cpus 1 --output "$out/onecore.md"
 echo "push versus pull, 1 s polls …" >&2
 DURATION=30 Benchmarks/compare_demo.sh --pollers 10 --poll-interval 1 > "$out/pull1.txt"
 echo "push versus pull, 5 s polls …" >&2
@@ -103,6 +107,17 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "machine's kernel is slow to move either away (docs/PUSH.md, \"Readers on the server's cores\")."
   echo
   cat "$out/sched.md"
+  echo
+  echo "### Both servers on one core"
+  echo
+  echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 --only pushcast nchan --items 20 --rate 2 --runs 2 --timeline --server-cpus 1\`:"
+  echo "the 1,000-reader rows again with each server confined to the second core (\`taskset -c 1\`:"
+  echo "all its threads, nginx's workers too), the readers and the publisher left to the kernel,"
+  echo "which then puts them on the other core. It shows how much of the rows above is where the"
+  echo "readers ran rather than what the server spent: with two cores to itself Pushcast fans out"
+  echo "from both, and these readers need one core whole (docs/PUSH.md, \"Readers on the server's cores\")."
+  echo
+  cat "$out/onecore.md"
   echo
   echo "## Push versus pull"
   echo

@@ -90,6 +90,7 @@ FLOOR_SOURCE = ROOT / "Benchmarks" / "write_floor.c"
 NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
 PER_PROCESS = 5000  # readers per C client process
 SCRATCH: Path | None = None  # --scratch: where each run's folders go (None: the system's temp folder)
+SERVER_CPUS: str | None = None  # --server-cpus: the cores the servers may run on (taskset -c), None for all
 
 
 def memory_folder() -> Path | None:
@@ -208,6 +209,11 @@ def post_item(port: int, path: str, seq: int) -> None:
 def children(pid: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
+
+
+def on_server_cpus(command: list[str]) -> list[str]:
+    """`command` confined to --server-cpus (its threads and children, nginx's workers too)."""
+    return ["taskset", "-c", SERVER_CPUS] + command if SERVER_CPUS else command
 
 
 def stop(process: subprocess.Popen) -> bool:
@@ -389,8 +395,9 @@ class Pushcast:
     def serve(self, port: int, arguments: list[str]) -> subprocess.Popen:
         """A release server on `port`, once it listens."""
         process = subprocess.Popen(
-            [str(PUSHCAST), "serve", "--channels", str(self.channels), "--port", str(port), "--log-level", "warning",
-             "--max-streams", "100000", "--initial-items", "0", "--registration-rate", "0"] + arguments,
+            on_server_cpus([str(PUSHCAST), "serve", "--channels", str(self.channels), "--port", str(port),
+                            "--log-level", "warning", "--max-streams", "100000", "--initial-items", "0",
+                            "--registration-rate", "0"] + arguments),
             stdout=subprocess.PIPE, stderr=open(self.scratch / "serve.err", "ab"))
         line = process.stdout.readline().decode()
         if " at http" not in line:
@@ -559,7 +566,7 @@ class Probe:
     publishes = True
 
     def __init__(self, scratch: Path, readers: int) -> None:
-        self.process = subprocess.Popen([str(PROBE), "0"], stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(on_server_cpus([str(PROBE), "0"]), stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("listening on "):
             raise RuntimeError(f"the probe did not start: {line!r}")
@@ -615,7 +622,7 @@ http {{
 }}
 """)
         self.process = subprocess.Popen(
-            ["nginx", "-p", str(scratch), "-c", str(config), "-g", "daemon off;"],
+            on_server_cpus(["nginx", "-p", str(scratch), "-c", str(config), "-g", "daemon off;"]),
             stdout=subprocess.DEVNULL, stderr=open(scratch / "nginx.err", "wb"))
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -865,7 +872,7 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> None:
-    global PUSHCAST, WINDOW, SCHED, SCRATCH, TIMELINE
+    global PUSHCAST, WINDOW, SCHED, SCRATCH, SERVER_CPUS, TIMELINE
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--items", type=int, default=40)
@@ -893,12 +900,16 @@ def main() -> None:
     parser.add_argument("--scratch", type=Path,
                         help="where each run's folders go: Pushcast's channels/ and database, nginx's temporary "
                              "folders (default: /dev/shm when it is a tmpfs, else the system's temp folder)")
+    parser.add_argument("--server-cpus", metavar="LIST",
+                        help="run the servers on these cores only (taskset -c LIST, e.g. 1), the readers anywhere: "
+                             "how much of a row is where the kernel put the readers (docs/PUSH.md)")
     parser.add_argument("--output", type=Path, help="write the table here (Markdown)")
     arguments = parser.parse_args()
     PUSHCAST = arguments.binary.resolve()
     WINDOW = arguments.window
     SCHED = arguments.sched
     TIMELINE = arguments.timeline
+    SERVER_CPUS = arguments.server_cpus
     memory_scratch = memory_folder()
     SCRATCH = arguments.scratch or memory_scratch
     if not PUSHCAST.exists():
@@ -942,7 +953,8 @@ def main() -> None:
     header = (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, {time.strftime('%Y-%m-%d', time.gmtime())}; "
               f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}; "
               f"scratch folders in {SCRATCH or tempfile.gettempdir()}"
-              f"{' (tmpfs)' if SCRATCH and SCRATCH == memory_scratch else ''}; readers: "
+              f"{' (tmpfs)' if SCRATCH and SCRATCH == memory_scratch else ''}; "
+              f"{f'servers on cores {SERVER_CPUS} only; ' if SERVER_CPUS else ''}readers: "
               + ("Python asyncio, one event loop per 2,500" if arguments.client == "asyncio" else "C, one epoll loop per 5,000"))
     text = header + "\n\n" + table(rows) + "\n"
     if arguments.storm:
