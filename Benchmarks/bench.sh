@@ -113,7 +113,7 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 --only pushcast nchan --items 20 --rate 2 --runs 2 --timeline --server-cpus 1\`:"
   echo "the 1,000-reader rows again with each server confined to the second core (\`taskset -c 1\`:"
   echo "all its threads, nginx's workers too), the readers and the publisher left to the kernel,"
-  echo "which then puts them on the other core. It shows how much of the rows above is where the"
+  echo "which mostly puts them on the other core. It shows how much of the rows above is where the"
   echo "readers ran rather than what the server spent: with two cores to itself Pushcast fans out"
   echo "from both, and these readers need one core whole (docs/PUSH.md, \"Readers on the server's cores\")."
   echo

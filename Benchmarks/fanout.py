@@ -46,6 +46,11 @@ the items): when its first reader had it, its tenth, fiftieth and ninetieth perc
 how long the readers took per message between the tenth and the ninetieth (a reader that
 is its own bottleneck shows its own pace there).
 
+With --server-cpus LIST, every server runs on those cores only (`taskset -c LIST`: all its
+threads, nginx's workers too), and the readers and the publisher wherever the kernel puts
+them: how much of a row is where the readers ran (docs/PUSH.md, "Readers on the server's
+cores").
+
 With --storm N, a reconnect storm: N subscribers read; while items keep coming, the server
 is stopped (SIGTERM) and started again on the same database; every reader reconnects at
 once with its cursors. It reports the time from the new server's start until every reader
@@ -954,7 +959,7 @@ def main() -> None:
               f"{arguments.items} items at {arguments.rate:g}/s; file descriptors per process: {limit:,}; "
               f"scratch folders in {SCRATCH or tempfile.gettempdir()}"
               f"{' (tmpfs)' if SCRATCH and SCRATCH == memory_scratch else ''}; "
-              f"{f'servers on cores {SERVER_CPUS} only; ' if SERVER_CPUS else ''}readers: "
+              f"{f'servers under taskset -c {SERVER_CPUS}; ' if SERVER_CPUS else ''}readers: "
               + ("Python asyncio, one event loop per 2,500" if arguments.client == "asyncio" else "C, one epoll loop per 5,000"))
     text = header + "\n\n" + table(rows) + "\n"
     if arguments.storm:
