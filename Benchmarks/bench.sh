@@ -93,7 +93,8 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "one core and leaves the other to the readers. Each note ends with how an item spread over"
   echo "its readers (\`--timeline\`): when the first had it, then 10, 50 and 90 % of them, and the"
   echo "readers' pace per message between 10 and 90 %, which is the readers' own work plus any"
-  echo "time the server's threads took their core."
+  echo "time the server's threads took their core; then the same for the slowest item (late from"
+  echo "its start, or slow to spread)."
   echo
   cat "$out/asyncio.md"
   echo

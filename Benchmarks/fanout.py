@@ -44,7 +44,8 @@ how much of that wait another core was idle (root and linux-perf needed; see `Sc
 With --timeline, each row's note also says how an item spread over its readers (medians over
 the items): when its first reader had it, its tenth, fiftieth and ninetieth percentile, and
 how long the readers took per message between the tenth and the ninetieth (a reader that
-is its own bottleneck shows its own pace there).
+is its own bottleneck shows its own pace there); then the same for the slowest item, which
+tells an item that started late from one that spread slowly.
 
 With --server-cpus LIST, every server runs on those cores only (`taskset -c LIST`: all its
 threads, nginx's workers too), and the readers and the publisher wherever the kernel puts
@@ -303,7 +304,8 @@ def slowest(last_reader: dict[int, int]) -> str:
 def spread_over_readers(paths: list[Path]) -> str:
     """How items spread over their readers (--timeline), from the clients' (send ns, delay us)
     pairs: medians over the items of the first, 10th, 50th and 90th percentile delivery, and
-    of the readers' time per message between the 10th and the 90th."""
+    of the readers' time per message between the 10th and the 90th; then the same for the
+    item whose last reader had it last (late from its start, or slow to spread)."""
     pairs = array.array("Q")
     for path in paths:
         pairs.frombytes(path.read_bytes())
@@ -317,11 +319,13 @@ def spread_over_readers(paths: list[Path]) -> str:
         delays.sort()
         at = lambda fraction: delays[min(len(delays) - 1, int(len(delays) * fraction))] / 1000  # noqa: E731
         pace = (at(0.9) - at(0.1)) * 1000 / max(1, int(len(delays) * 0.9) - int(len(delays) * 0.1))
-        rows.append((delays[0] / 1000, at(0.1), at(0.5), at(0.9), pace))
+        rows.append((delays[0] / 1000, at(0.1), at(0.5), at(0.9), pace, delays[-1] / 1000))
     median = lambda column: sorted(row[column] for row in rows)[len(rows) // 2]  # noqa: E731
+    slowest = max(rows, key=lambda row: row[5])
     return (f"per item, the first reader had it after {median(0):.1f} ms, 10 % after {median(1):.1f}, "
             f"50 % after {median(2):.1f}, 90 % after {median(3):.1f} (medians over the items), "
-            f"{median(4):.1f} µs per message between 10 and 90 %")
+            f"{median(4):.1f} µs per message between 10 and 90 %; the slowest item: {slowest[0]:.1f}, "
+            f"{slowest[1]:.1f}, {slowest[2]:.1f}, {slowest[3]:.1f} ms, {slowest[4]:.1f} µs per message")
 
 
 def merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
