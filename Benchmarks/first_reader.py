@@ -96,8 +96,8 @@ def items(events: list[tuple], server: str) -> list[tuple[float, list[tuple]]]:
 def is_send(event: tuple, server: str) -> bool:
     """A send of part of an item by one of the server's threads (not an event loop's wake-up)."""
     _, name, _, kind, arguments, _ = event
-    thread = name.startswith("NIO") if server == "pushcast" else name.startswith("nginx")
-    return thread and kind in SENDS and "count: 0x00000008" not in arguments
+    by_server = name.startswith("NIO") if server == "pushcast" else name.startswith("nginx")
+    return by_server and kind in SENDS and "count: 0x00000008" not in arguments
 
 
 def is_read(event: tuple, publisher: int) -> bool:
