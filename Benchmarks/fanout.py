@@ -321,11 +321,11 @@ def spread_over_readers(paths: list[Path]) -> str:
         pace = (at(0.9) - at(0.1)) * 1000 / max(1, int(len(delays) * 0.9) - int(len(delays) * 0.1))
         rows.append((delays[0] / 1000, at(0.1), at(0.5), at(0.9), pace, delays[-1] / 1000))
     median = lambda column: sorted(row[column] for row in rows)[len(rows) // 2]  # noqa: E731
-    slowest = max(rows, key=lambda row: row[5])
+    latest = max(rows, key=lambda row: row[5])
     return (f"per item, the first reader had it after {median(0):.1f} ms, 10 % after {median(1):.1f}, "
             f"50 % after {median(2):.1f}, 90 % after {median(3):.1f} (medians over the items), "
-            f"{median(4):.1f} µs per message between 10 and 90 %; the slowest item: {slowest[0]:.1f}, "
-            f"{slowest[1]:.1f}, {slowest[2]:.1f}, {slowest[3]:.1f} ms, {slowest[4]:.1f} µs per message")
+            f"{median(4):.1f} µs per message between 10 and 90 %; the slowest item: {latest[0]:.1f}, "
+            f"{latest[1]:.1f}, {latest[2]:.1f}, {latest[3]:.1f} ms, {latest[4]:.1f} µs per message")
 
 
 def merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
