@@ -17,7 +17,7 @@ echo "fan-out (a few minutes) …" >&2
 Tests/support/with-postgres.sh python3 Benchmarks/fanout.py --readers 1000 10000 --subscribers --cluster --idle --probe \
   --storm 5000 --output "$out/fanout.md"
 echo "fan-out with Python asyncio readers (a few minutes) …" >&2
-python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 2 \
+python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 3 \
   --timeline --output "$out/asyncio.md"
 echo "where the asyncio readers waited for a core (perf sched) …" >&2
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
@@ -63,7 +63,10 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "per message is what a reader read per item, framing included. The row \"write(2) loop in C (the floor)\" is"
   echo "\`Benchmarks/write_floor.c\`: the same number of write(2) calls of the first row's size to as"
   echo "many loopback sockets, and nothing else: what the kernel alone charges for the fan-out on"
-  echo "this machine. Client CPU is the load generator's own CPU for the whole run. The row"
+  echo "this machine. Client CPU is the load generator's own CPU for the whole run. Each row's note"
+  echo "says how long the readers' processes waited for a core while runnable, per item: the kernel's"
+  echo "own run-queue time (\`/proc/thread-self/schedstat\`), read by each reader process when the"
+  echo "items begin and at the end. A reader kept from a core is late whatever the server did. The row"
   echo "\"Pushcast, idle connections\" holds the same number of connections after one"
   echo "\`GET /healthz\` each, without a stream: what a connection served by Hummingbird costs"
   echo "(a stream that opens its connection is served on SwiftNIO directly, docs/PUSH.md)."
@@ -82,10 +85,10 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo
   echo "## Fan-out with Python asyncio readers"
   echo
-  echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 2 --timeline\`:"
+  echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 3 --timeline\`:"
   echo "the same benchmark with readers written the everyday way, \`Benchmarks/fanout_asyncio.py\`"
   echo "(an asyncio Protocol per stream, one event loop per 2,500 readers), sharing the two cores"
-  echo "with the server; two runs of each server, alternating, each server fresh. The readers' own"
+  echo "with the server; three runs of each server, alternating, each server fresh. The readers' own"
   echo "Python work is most of each delay here, so a server's CPU shows in them as the time it"
   echo "takes from the readers. Where the fan-out runs matters too: Pushcast writes to its streams"
   echo "from an event loop per core; nginx fans out from the worker that accepted each connection,"
@@ -94,7 +97,10 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo "its readers (\`--timeline\`): when the first had it, then 10, 50 and 90 % of them, and the"
   echo "readers' pace per message between 10 and 90 %, which is the readers' own work plus any"
   echo "time the server's threads took their core; then the same for the slowest item (late from"
-  echo "its start, or slow to spread)."
+  echo "its start, or slow to spread). The readers' run-queue time in each note is how long the"
+  echo "server's threads (and anything else) kept the reader process from a core: the readers'"
+  echo "own work per item is the same for both servers, so this wait is most of what sets their"
+  echo "rows apart (docs/PUSH.md, \"Readers on the server's cores\")."
   echo
   cat "$out/asyncio.md"
   echo

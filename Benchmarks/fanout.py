@@ -18,7 +18,9 @@ For each reader count, for each server in turn (alternating, fresh each time):
      note gives the median item's time and the slowest's: one late item or a broad tail;
      for Pushcast also how long the publisher's own file writes took before the rename, and
      the rename, and the writes for the slowest item: a late item whose writes were slow
-     waited for the file system), and the load generator's own CPU.
+     waited for the file system), the load generator's own CPU, and how long each reader
+     process waited for a core while runnable (the kernel's run-queue time, which each reads
+     from /proc/thread-self/schedstat when the items begin and at the end), per item.
 
 Prints one row per server and reader count, and writes them into BENCHMARKS.md.
 
@@ -714,12 +716,15 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
         cpu_after = cpu_seconds(server.pids)
         client_cpu = 0
         received = 0
+        waited_us: list[int] = []  # per reader process: its run-queue time while the items came
         last_reader: dict[int, int] = {}  # an item's send time -> when its last reader had it (ns)
         for index, process in enumerate(processes):
             output = process.communicate(timeout=seconds + 60)[0].split("\n")
             result = next(line.split() for line in output if line.startswith("result "))
             client_cpu += int(result[6]) + int(result[7])
             received += int(result[10])
+            if len(result) > 11 and int(result[11]) >= 0:
+                waited_us.append(int(result[11]))
             for line in output:
                 if line.startswith("item "):
                     _, sent, _, last = line.split()
@@ -730,10 +735,11 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
         time.sleep(0.2)
         cpu_closed = cpu_seconds(server.pids)
         waits = trace.summary({process.pid for process in processes}, items) if trace else ""
+        queued = run_queue_note(waited_us, items)
         files = server.publishing(last_reader) if hasattr(server, "publishing") else ""
         spreads = spread_over_readers([scratch / f"timeline-{index}" for index in range(len(processes))]) if TIMELINE else ""
         note = "; ".join(
-            part for part in (spread, server.after_readers_closed(), slowest(last_reader), files, waits, spreads) if part)
+            part for part in (spread, server.after_readers_closed(), slowest(last_reader), files, queued, waits, spreads) if part)
         delays = array.array("Q")
         for index in range(len(processes)):
             path = scratch / f"delays-{index}"
@@ -752,6 +758,18 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
     finally:
         server.stop()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_queue_note(waited_us: list[int], items: int) -> str:
+    """How long each reader process waited for a core, runnable, per item: the kernel's own
+    count (schedstat), so every row has it without a trace. A reader kept from a core is late
+    whatever the server did: with the readers on the server's cores this is most of what sets
+    two servers' rows apart (docs/PUSH.md, "Readers on the server's cores")."""
+    if not items or not waited_us:
+        return ""
+    each = " / ".join(f"{waited / 1000 / items:.1f}" for waited in waited_us)
+    whose = "the readers' process" if len(waited_us) == 1 else f"each of the {len(waited_us)} reader processes"
+    return f"{whose} waited for a core {each} ms per item (run-queue time)"
 
 
 def storm(readers: int, rate: float, client: Client) -> str:

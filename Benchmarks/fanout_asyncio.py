@@ -15,7 +15,7 @@ to now is recorded. Prints
 then at the end
   item <sent ns> <readers> <ns when the last of them got it>
 per distinct item, and
-  result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed> 0 <bytes>
+  result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed> 0 <bytes> <waited us>
 """
 from __future__ import annotations
 
@@ -30,6 +30,16 @@ MARK = b"sent@"
 CARRY = 40
 # Connections opened at once: the rest wait, so that no listen backlog overflows.
 OPENING_AT_ONCE = 200
+
+
+def run_queue_wait_ns() -> int:
+    """How long this thread has waited for a core while runnable (ns), as fanout_client.c
+    reads it; -1 where the kernel keeps no count."""
+    try:
+        with open("/proc/thread-self/schedstat") as file:
+            return int(file.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 class Run:
@@ -133,7 +143,10 @@ async def main() -> None:
         headed_at = time.time_ns()
     print(f"connected {run.headed} {(headed_at - started) / 1e6:.1f}", flush=True)
     run.live = True
+    waited_before = run_queue_wait_ns()
     await asyncio.sleep(seconds)
+    waited_after = run_queue_wait_ns()
+    waited_us = (waited_after - waited_before) // 1000 if min(waited_before, waited_after) >= 0 else -1
     failed = run.failed
     usage = resource.getrusage(resource.RUSAGE_SELF)
     ordered = sorted(run.delays)
@@ -148,7 +161,7 @@ async def main() -> None:
     for sent, (readers_count, last) in run.items.items():
         print(f"item {sent} {readers_count} {last}")
     print(f"result {count} {len(ordered)} {pick(0.5)} {pick(0.99)} {ordered[-1] if ordered else 0} "
-          f"{int(usage.ru_utime * 1000)} {int(usage.ru_stime * 1000)} {failed} 0 {run.bytes}", flush=True)
+          f"{int(usage.ru_utime * 1000)} {int(usage.ru_stime * 1000)} {failed} 0 {run.bytes} {waited_us}", flush=True)
     os._exit(0)  # the streams are endless: the process ends without closing 5,000 transports one by one
 
 

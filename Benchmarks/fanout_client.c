@@ -14,8 +14,10 @@
  * when all are connected (a driver waits for that line before publishing); at the end,
  *   item <sent ns> <readers> <ns when the last of them got it>
  * per distinct item (so the driver can count deliveries and catch-up times), and
- *   result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed> <reconnects> <bytes>
- * where <bytes> is what all readers read after they were all connected (the published parts).
+ *   result <connections> <delays> <p50 us> <p99 us> <max us> <user cpu ms> <system cpu ms> <failed> <reconnects> <bytes> <waited us>
+ * where <bytes> is what all readers read after they were all connected (the published parts),
+ * and <waited us> how long this process, runnable, waited for a core meanwhile (the kernel's
+ * run-queue time, /proc/thread-self/schedstat; -1 where the kernel does not keep it).
  * With FANOUT_DELAYS=FILE, every (reader, item) delay is also written there, in
  * microseconds, as native 64-bit integers, so that several processes' delays can be merged.
  * With FANOUT_TIMELINE=FILE, every (reader, item) delivery is written there too, as two
@@ -131,6 +133,17 @@ static void scan(struct reader *r, const char *data, size_t len, uint64_t now) {
     r->carry_len = keep;
 }
 
+/* The kernel's count of how long this thread has waited for a core while runnable (ns), or
+ * -1 where it keeps none (/proc/thread-self/schedstat: time run, time waited, slices). */
+static long long run_queue_wait_ns(void) {
+    FILE *file = fopen("/proc/thread-self/schedstat", "r");
+    if (!file) return -1;
+    unsigned long long ran, waited;
+    int found = fscanf(file, "%llu %llu", &ran, &waited);
+    fclose(file);
+    return found == 2 ? (long long)waited : -1;
+}
+
 static int compare(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
@@ -243,6 +256,7 @@ int main(int argc, char **argv) {
     int headed = 0, live = count - failed;
     uint64_t bytes = 0;
     uint64_t deadline = 0, next_retry = 0;
+    long long waited_before = -1;
     for (;;) {
         uint64_t now = now_ns();
         if (deadline && now >= deadline) break;
@@ -274,6 +288,7 @@ int main(int argc, char **argv) {
                             printf("connected %d %.1f\n", headed, (double)(now - started) / 1e6);
                             fflush(stdout);
                             deadline = now + (uint64_t)(seconds * 1e9);
+                            waited_before = run_queue_wait_ns();
                         }
                     }
                     scan(r, buffer, (size_t)n, now);
@@ -296,6 +311,8 @@ int main(int argc, char **argv) {
     if (!deadline) {
         printf("connected %d %.1f\n", headed, (double)(now_ns() - started) / 1e6);
     }
+    long long waited_after = run_queue_wait_ns();
+    long long waited_us = waited_before >= 0 && waited_after >= 0 ? (waited_after - waited_before) / 1000 : -1;
     qsort(delays, delay_count, sizeof *delays, compare);
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
@@ -312,8 +329,9 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < item_count; i++)
         printf("item %llu %u %llu\n", (unsigned long long)items[i], item_readers[i], (unsigned long long)item_last[i]);
     if (reconnect) report_short(readers, count);
-    printf("result %d %zu %llu %llu %llu %ld %ld %d %d %llu\n", count, delay_count, (unsigned long long)p50, (unsigned long long)p99,
+    printf("result %d %zu %llu %llu %llu %ld %ld %d %d %llu %lld\n", count, delay_count, (unsigned long long)p50, (unsigned long long)p99,
            (unsigned long long)max, usage.ru_utime.tv_sec * 1000 + usage.ru_utime.tv_usec / 1000,
-           usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000, failed + down, reconnects, (unsigned long long)bytes);
+           usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000, failed + down, reconnects, (unsigned long long)bytes,
+           waited_us);
     return 0;
 }
