@@ -20,7 +20,8 @@ For each reader count, for each server in turn (alternating, fresh each time):
      the rename, and the writes for the slowest item: a late item whose writes were slow
      waited for the file system), the load generator's own CPU, and how long each reader
      process waited for a core while runnable (the kernel's run-queue time, which each reads
-     from /proc/thread-self/schedstat when the items begin and at the end), per item.
+     from /proc/thread-self/schedstat once its readers are all connected, a second before the
+     first item, and at the end), per item.
 
 Prints one row per server and reader count, and writes them into BENCHMARKS.md.
 
