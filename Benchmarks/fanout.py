@@ -724,7 +724,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
             result = next(line.split() for line in output if line.startswith("result "))
             client_cpu += int(result[6]) + int(result[7])
             received += int(result[10])
-            if len(result) > 11 and int(result[11]) >= 0:
+            if int(result[11]) >= 0:  # -1: the kernel keeps no run-queue time
                 waited_us.append(int(result[11]))
             for line in output:
                 if line.startswith("item "):
