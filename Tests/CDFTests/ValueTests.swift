@@ -111,6 +111,19 @@ struct HrefResolverTests {
         #expect(try resolve("../b.html", .local(["sub"])).get().value == "b.html")
     }
 
+    /// A plain path (letters, digits, `-_.~`, no empty, `.` or `..` segment) skips URI
+    /// parsing; these sit on both sides of that shortcut and resolve as the general way does.
+    @Test(arguments: [
+        ("news/a.html", ["sub"], "sub/news/a.html"), ("~me/x.y-z_1.html", [], "~me/x.y-z_1.html"),
+        ("...", [], "..."), (".hidden", ["s"], "s/.hidden"), ("a..b/c", [], "a..b/c"),
+        ("a//b.html", [], "a/b.html"), ("a/./b.html", [], "a/b.html"), ("a/../b.html", ["sub"], "sub/b.html"),
+        ("a.html?x=1", [], "a.html"), ("A%42.html", ["s"], "s/AB.html"),
+    ])
+    func plainPathsResolveAsTheGeneralWayDoes(_ example: (href: String, folder: [String], expected: String)) throws {
+        #expect(
+            try resolve(example.href, .local(example.folder)).get() == ResolvedHref(value: example.expected, local: true))
+    }
+
     @Test(arguments: ["../secret.html", "a/../../secret.html", "/etc/passwd", "%2e%2e/x.html", "..%2Fx.html"])
     func localFilesMayNotLeaveTheChannelsFolder(href: String) {
         guard case .failure(let problem) = resolve(href) else {

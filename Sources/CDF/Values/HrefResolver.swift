@@ -35,6 +35,10 @@ enum HrefResolver {
         guard !text.isEmpty else {
             return .failure(HrefProblem(code: .missingHref, message: "empty HREF"))
         }
+        if case .local(let folder) = base, isPlainPath(text) {
+            let value = folder.isEmpty ? text : folder.joined(separator: "/") + "/" + text
+            return .success(ResolvedHref(value: value, local: true))
+        }
         let reference = URIReference(parsing: text)
         if let scheme = reference.scheme {
             guard scheme == "http" || scheme == "https" else {
@@ -78,6 +82,32 @@ enum HrefResolver {
             return .failure(HrefProblem(code: .badHref, message: "'\(text)' is not a valid http(s) URL"))
         }
         return .success(ResolvedHref(value: uri.normalized.description, local: false))
+    }
+
+    /// Whether `text` is a plain relative path to a file: segments of letters, digits and
+    /// `-_.~`, none empty, `.` or `..`. Such an HREF (`news/1.html`, nearly every local item
+    /// of every load) resolves against a local folder to that folder and itself, as `local`
+    /// would find after parsing it as a URI reference; it is checked byte by byte instead.
+    private static func isPlainPath(_ text: String) -> Bool {
+        var length = 0
+        var onlyDots = true
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "/"):
+                guard length > 0, !(onlyDots && length <= 2) else { return false }
+                length = 0
+                onlyDots = true
+            case UInt8(ascii: "."):
+                length += 1
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                length += 1
+                onlyDots = false
+            default:
+                return false
+            }
+        }
+        return length > 0 && !(onlyDots && length <= 2)
     }
 
     /// A local path below `channels/`, as segments, and whether it ends in `/` (a folder).
