@@ -69,6 +69,48 @@ struct FanoutStructuresTests {
         #expect(list.isEmpty)
     }
 
+    @Test func eachTickVisitsTheSubscribersAndOneEvenRoundOfTheOthers() {
+        let subscribers = (0..<2).map { _ in Stream() }
+        let others = (0..<12).map { _ in Stream() }
+        var ticked = TickRounds<Stream>(rounds: 5)
+        #expect(ticked.isEmpty)
+        for stream in subscribers { ticked.insert(stream, everyTick: true) }
+        for stream in others { ticked.insert(stream, everyTick: false) }
+        ticked.insert(others[0], everyTick: false)  // again: kept once
+        var visits: [ObjectIdentifier: Int] = [:]
+        for _ in 0..<5 {
+            let (everyTick, round) = ticked.tick()
+            #expect(Set(everyTick.map(ObjectIdentifier.init)) == Set(subscribers.map(ObjectIdentifier.init)))
+            #expect(round.count == 2 || round.count == 3)
+            for stream in everyTick + round { visits[ObjectIdentifier(stream), default: 0] += 1 }
+        }
+        // In five ticks: each subscriber's stream five times, every other stream once.
+        #expect(subscribers.allSatisfy { visits[ObjectIdentifier($0)] == 5 })
+        #expect(others.allSatisfy { visits[ObjectIdentifier($0)] == 1 })
+        // One that leaves is visited no more; one that joins goes to the smallest round.
+        ticked.remove(others[0])
+        ticked.remove(subscribers[0])
+        let joining = Stream()
+        ticked.insert(joining, everyTick: false)
+        var seen: [ObjectIdentifier] = []
+        for _ in 0..<5 {
+            let (everyTick, round) = ticked.tick()
+            #expect(everyTick.map(ObjectIdentifier.init) == [ObjectIdentifier(subscribers[1])])
+            seen += round.map(ObjectIdentifier.init)
+        }
+        #expect(seen.count == 12 && Set(seen).count == 12)
+        #expect(!seen.contains(ObjectIdentifier(others[0])) && seen.contains(ObjectIdentifier(joining)))
+    }
+
+    @Test func oneRoundVisitsEveryStreamAtEveryTick() {
+        let streams = (0..<3).map { _ in Stream() }
+        var ticked = TickRounds<Stream>(rounds: 1)
+        for stream in streams { ticked.insert(stream, everyTick: false) }
+        for _ in 0..<3 { #expect(ticked.tick().round.count == 3) }
+        for stream in streams { ticked.remove(stream) }
+        #expect(ticked.isEmpty)
+    }
+
     @Test func aManifestReadAgainReachesOnlyTheStreamsShowingState() {
         let (items, page, both) = (Stream(), Stream(), Stream())
         var streams = LoopStreams<Stream>()

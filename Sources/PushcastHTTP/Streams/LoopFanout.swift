@@ -6,7 +6,8 @@ import Pushcast
 /// publication reaches the loop in one task, with its own copy of the rendered buffers (a
 /// reference count two cores keep changing at once costs more than the copy), and is
 /// handed to each stream there. The loop also keeps:
-/// - one ticker for all its streams (heartbeats, stalled readers): no timer per stream;
+/// - one ticker for all its streams (heartbeats, stalled readers, a subscriber's cursors):
+///   no timer per stream, and each tick visits only the streams due (`TickRounds`);
 /// - the state fetches of pages and badges, one per channel and change for all of them;
 /// - the cursors its subscriber streams confirm, handed to the `CursorBook` once per turn;
 /// - the chunks its streams write, each framed once (`ChunkCache`).
@@ -15,6 +16,7 @@ import Pushcast
 final class LoopFanout: HubReceiver {
     private struct State {
         var streams = LoopStreams<PushStream>()
+        var ticked: TickRounds<PushStream>
         var ticker: RepeatedTask?
         var stateLoads: [String: [PushStream]] = [:]
         var confirmed: [CursorBook.Confirmation] = []
@@ -31,12 +33,12 @@ final class LoopFanout: HubReceiver {
     var chunks: ChunkCache { state.value.chunks }
 
     /// Made on `loop`.
-    init(loop: any EventLoop, hub: Hub, cursors: CursorBook, tickPeriod: TimeAmount) {
+    init(loop: any EventLoop, hub: Hub, cursors: CursorBook, tickPeriod: TimeAmount, tickRounds: Int) {
         self.loop = loop
         self.hub = hub
         self.cursors = cursors
         self.tickPeriod = tickPeriod
-        state = NIOLoopBoundBox(State(), eventLoop: loop)
+        state = NIOLoopBoundBox(State(ticked: TickRounds(rounds: tickRounds)), eventLoop: loop)
     }
 
     // MARK: HubReceiver
@@ -64,16 +66,20 @@ final class LoopFanout: HubReceiver {
     /// A stream joins: from now on the hub hands it its channels' events.
     func add(_ stream: PushStream) {
         attach(state.value.streams.insert(stream, channels: stream.channels, showsState: stream.showsState))
+        state.value.ticked.insert(stream, everyTick: stream.spec.subscriber != nil)
         if state.value.ticker == nil {
             state.value.ticker = loop.scheduleRepeatedTask(initialDelay: tickPeriod, delay: tickPeriod) { [self] _ in
                 let now = ContinuousClock.now
-                for stream in state.value.streams.all.streams { stream.tick(now: now) }
+                let (everyTick, round) = state.value.ticked.tick()
+                for stream in everyTick { stream.tick(now: now) }
+                for stream in round { stream.tick(now: now) }
             }
         }
     }
 
     func remove(_ stream: PushStream) {
         attach(state.value.streams.remove(stream, channels: stream.channels))
+        state.value.ticked.remove(stream)
         if state.value.streams.isEmpty {
             state.value.ticker?.cancel()
             state.value.ticker = nil

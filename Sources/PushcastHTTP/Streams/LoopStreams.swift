@@ -1,7 +1,7 @@
 import Pushcast
 
-/// A loop's push streams, indexed the ways its fan-out reads them: all of them (the ticker,
-/// a shutdown), those of each channel (its items, its retirement), and those of each
+/// A loop's push streams, indexed the ways its fan-out reads them: all of them (a shutdown,
+/// the queue count), those of each channel (its items, its retirement), and those of each
 /// channel that show its state (pages and badges: the only ones a `changed` is for). An
 /// item stream ignores a manifest read again, and handing it one anyway was a second walk
 /// over every stream of the channel for each item published (the publisher's rewrite of

@@ -7,7 +7,7 @@ import Pushcast
 /// the loop's `LoopFanout`, the connection's through its `StreamChannelHandler`, and it
 /// carries out what the machine returns: a part written (framed by its `StreamFraming`), a
 /// read of the store in a short task (`StreamSource`), a reset. Nothing runs for it while
-/// it waits: no task, no timer (the loop's ticker ticks every stream at once).
+/// it waits: no task, no timer (the loop's ticker visits the streams that are due at once).
 final class PushStream {
     /// What a write goes through, fetched into the cache ahead of this stream's turn; first,
     /// so that it is on the object's first cache line, the one fetched a turn before.
