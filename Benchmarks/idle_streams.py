@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""What open streams cost the server while nothing is published.
+
+A release server on a scratch channels/ folder (in /dev/shm) with one channel; N readers
+(Python asyncio, one process) open `/channels/b/stream` and read nothing more; after a few
+seconds' settling, the event loops' own CPU time (`/proc/PID/task/TID/schedstat` of the
+threads named NIO-…, to the nanosecond) over W seconds, per second. With nothing published,
+what the loops do is their ticker's work: heartbeats and stalled readers (docs/PUSH.md).
+With --binary given twice, the two builds in turn, --runs times each.
+
+    python3 Benchmarks/idle_streams.py [--streams 1000] [--seconds 30] [--runs 2] [--binary A [--binary B]]
+"""
+
+import argparse
+import asyncio
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def loops_cpu(pid: int) -> int:
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        if (task / "comm").read_text().startswith("NIO-"):
+            total += int((task / "schedstat").read_text().split()[0])
+    return total
+
+
+async def hold(port: int, streams: int, seconds: float, pid: int) -> float:
+    """Opens `streams` streams, waits, and returns the loops' CPU per second (ms)."""
+    connections = []
+    for _ in range(streams):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /channels/b/stream?since=1 HTTP/1.1\r\nHost: bench\r\n\r\n")
+        connections.append((reader, writer))
+    await asyncio.sleep(5)
+    before, started = loops_cpu(pid), asyncio.get_running_loop().time()
+    await asyncio.sleep(seconds)
+    spent, elapsed = loops_cpu(pid) - before, asyncio.get_running_loop().time() - started
+    for _, writer in connections:
+        writer.close()
+    return spent / 1e6 / elapsed
+
+
+def measure(binary: Path, streams: int, seconds: float) -> float:
+    scratch = Path(tempfile.mkdtemp(prefix="idle-streams-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+    channels = scratch / "channels"
+    (channels / "b").mkdir(parents=True)
+    (channels / "b" / "1.html").write_text("<p>1</p>")
+    (channels / "b.cdf").write_text(
+        '<?xml version="1.0"?>\n<CHANNEL><TITLE>B</TITLE><ITEM HREF="b/1.html" PRECACHE="NO"><TITLE>One</TITLE></ITEM></CHANNEL>\n')
+    port = free_port()
+    server = subprocess.Popen(
+        [str(binary), "serve", "--channels", str(channels), "--port", str(port), "--db", str(scratch / "db.sqlite"),
+         "--log-level", "warning", "--max-streams", "100000", "--registration-rate", "0"],
+        stdout=subprocess.PIPE, stderr=open(scratch / "serve.err", "wb"))
+    try:
+        if " at http" not in server.stdout.readline().decode():
+            raise RuntimeError((scratch / "serve.err").read_text()[-2000:])
+        return asyncio.run(hold(port, streams, seconds, server.pid))
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--streams", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--binary", type=Path, action="append", help="a pushcast binary (default: the release build)")
+    arguments = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, arguments.streams + 100)), hard))
+    binaries = [b.resolve() for b in arguments.binary or [ROOT / ".build" / "release" / "pushcast"]]
+    print(f"| binary | event loops' CPU per second, {arguments.streams:,} idle streams |")
+    print("|---|---:|")
+    for _ in range(arguments.runs):
+        for binary in binaries:
+            print(f"| {binary} | {measure(binary, arguments.streams, arguments.seconds):.2f} ms |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
