@@ -13,21 +13,12 @@ With --binary given twice, the two builds in turn, --runs times each.
 
 import argparse
 import asyncio
-import os
 import resource
-import shutil
-import socket
-import subprocess
-import tempfile
 from pathlib import Path
 
+from scratch_server import scratch_server
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def loops_cpu(pid: int) -> int:
@@ -55,25 +46,14 @@ async def hold(port: int, streams: int, seconds: float, pid: int) -> float:
 
 
 def measure(binary: Path, streams: int, seconds: float) -> float:
-    scratch = Path(tempfile.mkdtemp(prefix="idle-streams-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
-    channels = scratch / "channels"
-    (channels / "b").mkdir(parents=True)
-    (channels / "b" / "1.html").write_text("<p>1</p>")
-    (channels / "b.cdf").write_text(
-        '<?xml version="1.0"?>\n<CHANNEL><TITLE>B</TITLE><ITEM HREF="b/1.html" PRECACHE="NO"><TITLE>One</TITLE></ITEM></CHANNEL>\n')
-    port = free_port()
-    server = subprocess.Popen(
-        [str(binary), "serve", "--channels", str(channels), "--port", str(port), "--db", str(scratch / "db.sqlite"),
-         "--log-level", "warning", "--max-streams", "100000", "--registration-rate", "0"],
-        stdout=subprocess.PIPE, stderr=open(scratch / "serve.err", "wb"))
-    try:
-        if " at http" not in server.stdout.readline().decode():
-            raise RuntimeError((scratch / "serve.err").read_text()[-2000:])
+    def prepare(channels: Path) -> None:
+        (channels / "b").mkdir()
+        (channels / "b" / "1.html").write_text("<p>1</p>")
+        (channels / "b.cdf").write_text(
+            '<?xml version="1.0"?>\n<CHANNEL><TITLE>B</TITLE><ITEM HREF="b/1.html" PRECACHE="NO"><TITLE>One</TITLE></ITEM></CHANNEL>\n')
+
+    with scratch_server(binary, prepare, "--max-streams", "100000", "--registration-rate", "0") as (server, port, _):
         return asyncio.run(hold(port, streams, seconds, server.pid))
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> None:

@@ -16,21 +16,13 @@ the hand-over to the hub. No reader is connected, so no fan-out is in it.
 
 import argparse
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
+from scratch_server import scratch_server
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_manifest(channels: Path, count: int) -> None:
@@ -59,18 +51,11 @@ def wait_logged(port: int, seq: int) -> None:
 
 def measure(binary: Path, items: int, publications: int) -> float:
     """Microseconds of the publish thread's CPU per publication onto a manifest of `items`."""
-    scratch = Path(tempfile.mkdtemp(prefix="publish-cost-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
-    channels = scratch / "channels"
-    (channels / "big").mkdir(parents=True)
-    write_manifest(channels, items)
-    port = free_port()
-    server = subprocess.Popen(
-        [str(binary), "serve", "--channels", str(channels), "--port", str(port), "--db", str(scratch / "db.sqlite"),
-         "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=open(scratch / "serve.err", "wb"))
-    try:
-        if " at http" not in server.stdout.readline().decode():
-            raise RuntimeError((scratch / "serve.err").read_text()[-2000:])
+    def prepare(channels: Path) -> None:
+        (channels / "big").mkdir()
+        write_manifest(channels, items)
+
+    with scratch_server(binary, prepare) as (server, port, channels):
         wait_logged(port, items)
         tasks = Path(f"/proc/{server.pid}/task")
         thread = next(t for t in tasks.iterdir() if (t / "comm").read_text().strip() == "pushcast-pub")
@@ -84,10 +69,6 @@ def measure(binary: Path, items: int, publications: int) -> float:
             write_manifest(channels, items + k)
             wait_logged(port, items + k)
         return (cpu() - before) / publications / 1000
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> None:
