@@ -7,7 +7,9 @@
 #      with Python asyncio readers at 1,000 and 5,000, and at 1,000 with both servers on
 #      one core;
 #   2. push versus pull: pushcast compare with 10 RSS pollers at 1 s and at 5 s;
-#   3. file rename -> logged -> received, one reader.
+#   3. file rename -> logged -> received, one reader;
+#   4. what the server spends besides the fan-out: the publish thread's CPU per publication
+#      by the manifest's length, and the event loops' CPU per second with idle streams.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -32,6 +34,9 @@ echo "push versus pull, 5 s polls …" >&2
 DURATION=60 Benchmarks/compare_demo.sh --pollers 10 --poll-interval 5 > "$out/pull5.txt"
 echo "rename latency …" >&2
 python3 Benchmarks/rename_latency.py > "$out/rename.txt"
+echo "the publish thread by manifest length, and idle streams …" >&2
+python3 Benchmarks/publish_cost.py > "$out/publish.md"
+python3 Benchmarks/idle_streams.py --streams 1000 10000 --runs 2 > "$out/idle.md"
 {
   echo "# Benchmarks"
   echo
@@ -146,5 +151,21 @@ python3 Benchmarks/rename_latency.py > "$out/rename.txt"
   echo '```'
   cat "$out/rename.txt"
   echo '```'
+  echo
+  echo "## What the server spends besides the fan-out"
+  echo
+  echo "\`python3 Benchmarks/publish_cost.py\`: 20 items published the real way onto a manifest of N"
+  echo "local items (each with a title and an abstract), no readers, each waited for in the log; the"
+  echo "publish thread's own CPU (the thread \`pushcast-pub\`, its \`schedstat\` run time) per publication:"
+  echo "reading the file events, reading, parsing and locating the whole manifest, the check, the"
+  echo "store's transaction, the hand-over to the hub."
+  echo
+  cat "$out/publish.md"
+  echo
+  echo "\`python3 Benchmarks/idle_streams.py --streams 1000 10000 --runs 2\`: N streams open, nothing"
+  echo "published; the event loops' CPU per second over 10 s, which end before the first heartbeat is due:"
+  echo "what looking at the streams for heartbeats and stalled readers costs (docs/PUSH.md)."
+  echo
+  cat "$out/idle.md"
 } > BENCHMARKS.md
 echo "BENCHMARKS.md written" >&2
