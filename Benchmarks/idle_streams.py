@@ -18,17 +18,13 @@ import asyncio
 import resource
 from pathlib import Path
 
-from scratch_server import scratch_server
+from scratch_server import scratch_server, threads
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def loops_cpu(pid: int) -> int:
-    total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        if (task / "comm").read_text().startswith("NIO-"):
-            total += int((task / "schedstat").read_text().split()[0])
-    return total
+    return sum(int((task / "schedstat").read_text().split()[0]) for task in threads(pid, "NIO-"))
 
 
 async def hold(port: int, streams: int, seconds: float, pid: int) -> float:

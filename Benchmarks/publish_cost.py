@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from scratch_server import scratch_server
+from scratch_server import scratch_server, threads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,8 +57,7 @@ def measure(binary: Path, items: int, publications: int) -> float:
 
     with scratch_server(binary, prepare) as (server, port, channels):
         wait_logged(port, items)
-        tasks = Path(f"/proc/{server.pid}/task")
-        thread = next(t for t in tasks.iterdir() if (t / "comm").read_text().strip() == "pushcast-pub")
+        thread = threads(server.pid, "pushcast-pub")[0]
 
         def cpu() -> int:
             return int((thread / "schedstat").read_text().split()[0])

@@ -17,6 +17,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def threads(pid: int, prefix: str) -> list[Path]:
+    """The /proc folders of the process's threads whose name starts with `prefix`; a thread
+    that ends while they are listed (the cooperative pool's come and go) is left out."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if (task / "comm").read_text().startswith(prefix):
+                found.append(task)
+        except FileNotFoundError:
+            continue
+    return found
+
+
 @contextlib.contextmanager
 def scratch_server(binary: Path, prepare: Callable[[Path], None], *arguments: str) -> Iterator[tuple[subprocess.Popen, int, Path]]:
     """The server, its port and its channels/ folder, which `prepare` fills before it starts;
