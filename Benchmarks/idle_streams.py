@@ -5,10 +5,12 @@ A release server on a scratch channels/ folder (in /dev/shm) with one channel; N
 (Python asyncio, one process) open `/channels/b/stream` and read nothing more; after a few
 seconds' settling, the event loops' own CPU time (`/proc/PID/task/TID/schedstat` of the
 threads named NIO-…, to the nanosecond) over W seconds, per second. With nothing published,
-what the loops do is their ticker's work: looking at each stream for heartbeats and stalled
-readers (docs/PUSH.md). The default window ends before the first heartbeat is due (20 s
-after a stream opens), so it is the looking alone; a window past it has every stream's
-heartbeat in it too. With --binary given twice, the two builds in turn, --runs times each.
+what the loops do is their ticker's work: looking at streams for heartbeats and stalled
+readers, and the heartbeats (docs/PUSH.md). The default window ends before the first
+heartbeat is due (20 s after a stream opens), where the ticker visits no stream (it visits
+each when it is due) and the loops' own turns are left; a 30 s window (`make bench`'s) has
+every stream's heartbeat, and the visit for it, in it too. With --binary given twice, the
+two builds in turn, --runs times each.
 
     python3 Benchmarks/idle_streams.py [--streams 1000 …] [--seconds 10] [--runs 2] [--binary A [--binary B]]
 """

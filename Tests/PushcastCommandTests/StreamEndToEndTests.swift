@@ -265,6 +265,27 @@ struct StreamEndToEndTests {
         }
     }
 
+    /// SPEC §3.1: a heartbeat when nothing was sent for `--heartbeat` seconds, counted from
+    /// the last write. At 8 s the loop's ticker turns every second and looks at the stream
+    /// when its heartbeat is due (`TickWheel`), so each comes within about a second of the
+    /// interval. Before, it looked every 2 s and counted from its first look after a write:
+    /// 8 to 10 s after the snapshot, and 10 s between heartbeats.
+    @Test func heartbeatsComeWithinATickOfTheirInterval() async throws {
+        let server = try await Self.newsServer(["--heartbeat", "8"])
+        let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
+        try await stream.waitUntil("the snapshot") { $0.received.count == 1 }
+        var times = [ContinuousClock.now]
+        for count in 1...2 {
+            try await stream.waitUntil("heartbeat \(count)", seconds: 15) { $0.received.count == count + 1 }
+            times.append(.now)
+        }
+        #expect(stream.received.map(\.event) == ["snapshot", "heartbeat", "heartbeat"])
+        for (before, after) in zip(times, times.dropFirst()) {
+            let quiet = after - before
+            #expect(quiet >= .milliseconds(7900) && quiet <= .milliseconds(9400), "a heartbeat came after \(quiet) of silence")
+        }
+    }
+
     @Test func serverSentEvents() async throws {
         let server = try await Self.newsServer(["--heartbeat", "1"])
         try await Self.edit(server, "two")

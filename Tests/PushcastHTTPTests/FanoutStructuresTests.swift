@@ -69,46 +69,47 @@ struct FanoutStructuresTests {
         #expect(list.isEmpty)
     }
 
-    @Test func eachTickVisitsTheSubscribersAndOneEvenRoundOfTheOthers() {
+    @Test func eachTickVisitsTheEveryTickStreamsAndThoseDueThen() {
         let subscribers = (0..<2).map { _ in Stream() }
-        let others = (0..<12).map { _ in Stream() }
-        var ticked = TickRounds<Stream>(rounds: 5)
-        #expect(ticked.isEmpty)
-        for stream in subscribers { ticked.insert(stream, everyTick: true) }
-        for stream in others { ticked.insert(stream, everyTick: false) }
-        ticked.insert(others[0], everyTick: false)  // again: kept once
-        var visits: [ObjectIdentifier: Int] = [:]
+        let others = (0..<4).map { _ in Stream() }
+        var wheel = TickWheel<Stream>(slots: 5)
+        #expect(wheel.isEmpty)
+        for stream in subscribers { wheel.insertEveryTick(stream) }
+        // Due at the 1st, 3rd, 3rd and 5th tick from now; one put twice is kept once.
+        for (stream, ticks) in zip(others, [1, 3, 3, 5]) { wheel.put(stream, inTicks: ticks) }
+        wheel.put(others[0], inTicks: 1)
+        func ids(_ streams: [Stream]) -> Set<ObjectIdentifier> { Set(streams.map(ObjectIdentifier.init)) }
+        var dueAt: [Set<ObjectIdentifier>] = []
         for _ in 0..<5 {
-            let (everyTick, round) = ticked.tick()
-            #expect(Set(everyTick.map(ObjectIdentifier.init)) == Set(subscribers.map(ObjectIdentifier.init)))
-            #expect(round.count == 2 || round.count == 3)
-            for stream in everyTick + round { visits[ObjectIdentifier(stream), default: 0] += 1 }
+            let (everyTick, due) = wheel.tick()
+            #expect(ids(everyTick) == ids(subscribers))
+            dueAt.append(ids(due))
         }
-        // In five ticks: each subscriber's stream five times, every other stream once.
-        #expect(subscribers.allSatisfy { visits[ObjectIdentifier($0)] == 5 })
-        #expect(others.allSatisfy { visits[ObjectIdentifier($0)] == 1 })
-        // One that leaves is visited no more; one that joins goes to the smallest round.
-        ticked.remove(others[0])
-        ticked.remove(subscribers[0])
-        let joining = Stream()
-        ticked.insert(joining, everyTick: false)
-        var seen: [ObjectIdentifier] = []
-        for _ in 0..<5 {
-            let (everyTick, round) = ticked.tick()
-            #expect(everyTick.map(ObjectIdentifier.init) == [ObjectIdentifier(subscribers[1])])
-            seen += round.map(ObjectIdentifier.init)
+        #expect(dueAt == [ids([others[0]]), [], ids([others[1], others[2]]), [], ids([others[3]])])
+        // Visited, they left the wheel; those put back come again, the others never.
+        #expect(!wheel.isEmpty)
+        wheel.put(others[1], inTicks: 2)
+        for _ in 0..<7 {
+            let due = wheel.tick().due
+            if !due.isEmpty { dueAt.append(ids(due)) }
         }
-        #expect(seen.count == 12 && Set(seen).count == 12)
-        #expect(!seen.contains(ObjectIdentifier(others[0])) && seen.contains(ObjectIdentifier(joining)))
+        #expect(dueAt.count == 6 && dueAt.last == ids([others[1]]))
+        for stream in subscribers { wheel.remove(stream) }
+        #expect(wheel.isEmpty)
     }
 
-    @Test func oneRoundVisitsEveryStreamAtEveryTick() {
-        let streams = (0..<3).map { _ in Stream() }
-        var ticked = TickRounds<Stream>(rounds: 1)
-        for stream in streams { ticked.insert(stream, everyTick: false) }
-        for _ in 0..<3 { #expect(ticked.tick().round.count == 3) }
-        for stream in streams { ticked.remove(stream) }
-        #expect(ticked.isEmpty)
+    @Test func aStreamMovedSoonerOrDueBeyondTheWheelIsVisitedOnceAtItsTick() {
+        let (moved, far, leaving) = (Stream(), Stream(), Stream())
+        var wheel = TickWheel<Stream>(slots: 4)
+        wheel.put(moved, inTicks: 4)
+        wheel.put(far, inTicks: 1_000)  // beyond the wheel: as far as it goes
+        wheel.put(leaving, inTicks: 2)
+        wheel.put(moved, inTicks: 0)  // sooner: the next tick, and there only
+        wheel.remove(leaving)
+        var visits: [[ObjectIdentifier]] = []
+        for _ in 0..<8 { visits.append(wheel.tick().due.map(ObjectIdentifier.init)) }
+        #expect(visits == [[ObjectIdentifier(moved)], [], [], [ObjectIdentifier(far)], [], [], [], []])
+        #expect(wheel.isEmpty)
     }
 
     @Test func aManifestReadAgainReachesOnlyTheStreamsShowingState() {

@@ -27,7 +27,8 @@ struct StreamMachineTests {
         StreamMachine(
             StreamMachine.Settings(
                 presentation: presentation, channels: channels, quiet: .seconds(20), writeTimeout: .seconds(30),
-                queueCapacity: capacity))
+                queueCapacity: capacity),
+            now: Self.start)
     }
 
     static func opening(_ channel: String = "a", after: Int64?, first: Int64? = 1, last: Int64, retired: Bool = false, snapshots: Bool = true)
@@ -56,7 +57,7 @@ struct StreamMachineTests {
         var reset = false
         var closed = false
 
-        init(_ machine: inout StreamMachine, _ first: StreamMachine.Action?) {
+        init(_ machine: inout StreamMachine, _ first: StreamMachine.Action?, now: ContinuousClock.Instant = StreamMachineTests.start) {
             var next = first
             while let action = next {
                 switch action {
@@ -72,7 +73,7 @@ struct StreamMachineTests {
                 case .close:
                     closed = true
                 }
-                next = machine.next()
+                next = machine.next(now: now)
             }
         }
 
@@ -88,17 +89,17 @@ struct StreamMachineTests {
         }
     }
 
-    static func receive(_ machine: inout StreamMachine, _ event: HubEvent) -> Run {
-        guard case .act(let action) = machine.receive(event) else { return Run(&machine, nil) }
-        return Run(&machine, action)
+    static func receive(_ machine: inout StreamMachine, _ event: HubEvent, now: ContinuousClock.Instant = start) -> Run {
+        guard case .act(let action) = machine.receive(event, now: now) else { return Run(&machine, nil, now: now) }
+        return Run(&machine, action, now: now)
     }
 
     @Test func aFreshStreamSendsItsSnapshotThenLiveItemsWithNoRepeat() {
         var machine = Self.machine()
-        #expect(Run(&machine, machine.start()).fetch == .opening)
+        #expect(Run(&machine, machine.start(now: Self.start)).fetch == .opening)
         // Live items come while the opening is read: they wait, and those it covers are dropped.
         for seq in 4...6 { #expect(Self.receive(&machine, .entry(Self.entry(Int64(seq)))).written.isEmpty) }
-        let run = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)])))
+        let run = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)]), now: Self.start))
         #expect(run.written == [.snapshot, .item("a", 6, live: true)])
         // Then each live item is written the moment it comes.
         #expect(Self.receive(&machine, .entry(Self.entry(7))).written == [.item("a", 7, live: true)])
@@ -107,13 +108,13 @@ struct StreamMachineTests {
 
     @Test func aResumeReplaysPageByPageWithNoHoleAndNoRepeatAtTheSeam() {
         var machine = Self.machine()
-        _ = machine.start()
-        for seq in 299...301 { _ = machine.receive(.entry(Self.entry(Int64(seq)))) }
-        var run = Run(&machine, machine.fetched(.opening([Self.opening(after: 10, last: 300)])))
+        _ = machine.start(now: Self.start)
+        for seq in 299...301 { _ = machine.receive(.entry(Self.entry(Int64(seq))), now: Self.start) }
+        var run = Run(&machine, machine.fetched(.opening([Self.opening(after: 10, last: 300)]), now: Self.start))
         #expect(run.written.isEmpty && run.fetch == .page(channel: "a", after: 10, through: 300))
-        run = Run(&machine, machine.fetched(.page((11...210).map { Self.entry($0) })))
+        run = Run(&machine, machine.fetched(.page((11...210).map { Self.entry($0) }), now: Self.start))
         #expect(run.written.count == 200 && run.fetch == .page(channel: "a", after: 210, through: 300))
-        run = Run(&machine, machine.fetched(.page((211...300).map { Self.entry($0) })))
+        run = Run(&machine, machine.fetched(.page((211...300).map { Self.entry($0) }), now: Self.start))
         #expect(run.written.first == .item("a", 211, live: false))
         #expect(run.written.suffix(2) == [.item("a", 300, live: false), .item("a", 301, live: true)])
         #expect(run.written.count == 91 && run.fetch == nil)
@@ -121,35 +122,35 @@ struct StreamMachineTests {
 
     @Test func aLiveItemThatSkipsAheadIsPrecededByTheEntriesBetween() {
         var machine = Self.machine()
-        _ = machine.start()
-        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)])))
+        _ = machine.start(now: Self.start)
+        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)]), now: Self.start))
         var run = Self.receive(&machine, .entry(Self.entry(9)))
         #expect(run.written.isEmpty && run.fetch == .page(channel: "a", after: 5, through: 8))
-        #expect(machine.receive(.entry(Self.entry(10))).isQueued)
-        run = Run(&machine, machine.fetched(.page((6...8).map { Self.entry($0) })))
+        #expect(machine.receive(.entry(Self.entry(10)), now: Self.start).isQueued)
+        run = Run(&machine, machine.fetched(.page((6...8).map { Self.entry($0) }), now: Self.start))
         #expect(run.written == [6, 7, 8].map { .item("a", $0, live: false) } + [9, 10].map { .item("a", $0, live: true) })
     }
 
     @Test func prunedHistoryIsAGapThenASnapshot() {
         var machine = Self.machine()
-        _ = machine.start()
-        let run = Run(&machine, machine.fetched(.opening([Self.opening(after: 2, first: 6, last: 5)])))
+        _ = machine.start(now: Self.start)
+        let run = Run(&machine, machine.fetched(.opening([Self.opening(after: 2, first: 6, last: 5)]), now: Self.start))
         #expect(run.written.first == .gap(LogGap(channel: "a", from: 3, to: 5, reason: .pruned, resumeSince: 5)))
         #expect(run.written.dropFirst().first == .snapshot)
     }
 
     @Test func aReaderThatFallsBehindIsToldWhereToResumeAndEnds() {
         var machine = Self.machine(capacity: 3)
-        _ = machine.start()
-        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)])))
+        _ = machine.start(now: Self.start)
+        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)]), now: Self.start))
         #expect(Self.receive(&machine, .entry(Self.entry(6))).written == [.item("a", 6, live: true)])
         _ = machine.writabilityChanged(false, now: Self.start)
-        for seq in 7...9 { #expect(machine.receive(.entry(Self.entry(Int64(seq)))).isQueued) }
-        guard case .overflowed = machine.receive(.entry(Self.entry(10))) else {
+        for seq in 7...9 { #expect(machine.receive(.entry(Self.entry(Int64(seq))), now: Self.start).isQueued) }
+        guard case .overflowed = machine.receive(.entry(Self.entry(10)), now: Self.start) else {
             Issue.record("no overflow")
             return
         }
-        _ = machine.receive(.entry(Self.entry(11)))
+        _ = machine.receive(.entry(Self.entry(11)), now: Self.start)
         let run = Run(&machine, machine.writabilityChanged(true, now: Self.start))
         #expect(run.written == [.gap(LogGap(channel: "a", from: 7, to: 11, reason: .overflow, resumeSince: 6))])
         #expect(run.finals == [true] && machine.isClosed)
@@ -157,54 +158,60 @@ struct StreamMachineTests {
 
     @Test func manifestChangesTakeNoPlaceInAWaitingItemStreamsQueue() {
         var machine = Self.machine(capacity: 2)
-        _ = machine.start()
-        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)])))
+        _ = machine.start(now: Self.start)
+        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)]), now: Self.start))
         _ = machine.writabilityChanged(false, now: Self.start)
         for _ in 1...10 {
-            guard case .ignored = machine.receive(.changed("a")) else {
+            guard case .ignored = machine.receive(.changed("a"), now: Self.start) else {
                 Issue.record("a manifest change was queued")
                 return
             }
         }
-        #expect(machine.receive(.entry(Self.entry(6))).isQueued)
-        #expect(machine.receive(.entry(Self.entry(7))).isQueued)
+        #expect(machine.receive(.entry(Self.entry(6)), now: Self.start).isQueued)
+        #expect(machine.receive(.entry(Self.entry(7)), now: Self.start).isQueued)
         let run = Run(&machine, machine.writabilityChanged(true, now: Self.start))
         #expect(run.written == [.item("a", 6, live: true), .item("a", 7, live: true)])
     }
 
     @Test func aReaderStalledPastTheWriteTimeoutIsCutOffAndAQuietOneGetsHeartbeats() {
         var machine = Self.machine()
-        _ = machine.start()
-        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)])))
-        // Quiet: a heartbeat once the interval has passed, measured from the first tick.
-        #expect(machine.tick(now: Self.start) == nil)
+        _ = machine.start(now: Self.start)
+        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)]), now: Self.start))
+        // Quiet: a heartbeat once the interval has passed since the last write (the snapshot),
+        // which is when the ticker is to look again.
+        #expect(machine.tickDue == Self.start + .seconds(20))
         #expect(machine.tick(now: Self.start + .seconds(19)) == nil)
         #expect(Run(&machine, machine.tick(now: Self.start + .seconds(20))).written == [.heartbeat])
-        // Writes keep it from being quiet.
-        #expect(machine.tick(now: Self.start + .seconds(30)) == nil)
-        _ = machine.receive(.entry(Self.entry(6)))
-        #expect(machine.tick(now: Self.start + .seconds(45)) == nil)
-        #expect(machine.tick(now: Self.start + .seconds(60)) == nil)
+        #expect(machine.tickDue == Self.start + .seconds(40))
+        // A write starts the interval again, to the second: a ticker that looked when the
+        // heartbeat was due before finds it due later.
+        #expect(Self.receive(&machine, .entry(Self.entry(6)), now: Self.start + .seconds(30.5)).written.count == 1)
+        #expect(machine.tick(now: Self.start + .seconds(40)) == nil)
+        #expect(machine.tickDue == Self.start + .seconds(50.5))
+        #expect(machine.tick(now: Self.start + .seconds(50)) == nil)
+        #expect(Run(&machine, machine.tick(now: Self.start + .seconds(50.5))).written == [.heartbeat])
         // Stalled: cut off once the write timeout has passed, not before.
-        _ = machine.writabilityChanged(false, now: Self.start + .seconds(100))
-        #expect(machine.tick(now: Self.start + .seconds(129)) == nil)
-        #expect(Run(&machine, machine.tick(now: Self.start + .seconds(130))).reset && machine.isClosed)
+        _ = machine.writabilityChanged(false, now: Self.start + .seconds(60))
+        #expect(machine.tickDue == Self.start + .seconds(90))
+        #expect(machine.tick(now: Self.start + .seconds(89)) == nil)
+        #expect(Run(&machine, machine.tick(now: Self.start + .seconds(90))).reset && machine.isClosed)
+        #expect(machine.tickDue == nil)
     }
 
     @Test func aSubscribersWriteConfirmsItsOwnItem() {
         var machine = Self.machine(.items(durable: true, once: false), channels: ["a", "b"])
-        _ = machine.start()
+        _ = machine.start(now: Self.start)
         var run = Run(&machine, machine.fetched(.opening([
             Self.opening("a", after: 1, last: 2, snapshots: false), Self.opening("b", after: 0, first: 3, last: 3, snapshots: false),
-        ])))
+        ]), now: Self.start))
         #expect(run.fetch == .page(channel: "a", after: 1, through: 2))
-        run = Run(&machine, machine.fetched(.page([Self.entry(2)])))
+        run = Run(&machine, machine.fetched(.page([Self.entry(2)]), now: Self.start))
         // b's 1…2 were pruned: a gap, which moves b's cursor past them once confirmed.
         #expect(run.written.first == .item("a", 2, live: false))
         #expect(run.written.dropFirst().first == .gap(LogGap(channel: "b", from: 1, to: 2, reason: .pruned, resumeSince: 2)))
         #expect(run.confirmed == [["a": 2], ["b": 2]])
         #expect(run.fetch == .page(channel: "b", after: 2, through: 3))
-        run = Run(&machine, machine.fetched(.page([Self.entry(3, "b")])))
+        run = Run(&machine, machine.fetched(.page([Self.entry(3, "b")]), now: Self.start))
         #expect(run.written == [.item("b", 3, live: false)] && run.confirmed == [["b": 3]])
         run = Self.receive(&machine, .entry(Self.entry(3)))
         #expect(run.confirmed == [["a": 3]])
@@ -219,42 +226,42 @@ struct StreamMachineTests {
 
     @Test func onceEndsAfterWhatIsPendingOnceItsCursorsAreWritten() {
         var machine = Self.machine(.items(durable: true, once: true))
-        _ = machine.start()
-        var run = Run(&machine, machine.fetched(.opening([Self.opening(after: 3, last: 4, snapshots: false)])))
-        run = Run(&machine, machine.fetched(.page([Self.entry(4)])))
+        _ = machine.start(now: Self.start)
+        var run = Run(&machine, machine.fetched(.opening([Self.opening(after: 3, last: 4, snapshots: false)]), now: Self.start))
+        run = Run(&machine, machine.fetched(.page([Self.entry(4)]), now: Self.start))
         #expect(run.written == [.item("a", 4, live: false)] && run.finals == [false])
         #expect(run.confirmed == [["a": 4]] && run.fetch == .cursors && !machine.isClosed)
-        run = Run(&machine, machine.fetched(.cursorsWritten))
+        run = Run(&machine, machine.fetched(.cursorsWritten, now: Self.start))
         #expect(run.written == [.heartbeat] && run.finals == [true] && machine.isClosed)
     }
 
     @Test func aChannelStreamOnceEndsAfterWhatIsThereWithoutWaitingForCursors() {
         var machine = Self.machine(.items(durable: false, once: true))
-        _ = machine.start()
-        var run = Run(&machine, machine.fetched(.opening([Self.opening(after: 2, last: 4, snapshots: false)])))
+        _ = machine.start(now: Self.start)
+        var run = Run(&machine, machine.fetched(.opening([Self.opening(after: 2, last: 4, snapshots: false)]), now: Self.start))
         #expect(run.fetch == .page(channel: "a", after: 2, through: 4))
-        run = Run(&machine, machine.fetched(.page([Self.entry(3), Self.entry(4)])))
+        run = Run(&machine, machine.fetched(.page([Self.entry(3), Self.entry(4)]), now: Self.start))
         #expect(run.written == [.item("a", 3, live: false), .item("a", 4, live: false), .heartbeat])
         #expect(run.finals == [false, false, true] && run.fetch == nil && machine.isClosed)
         // Nothing after `since`: a heartbeat and the end at once.
         machine = Self.machine(.items(durable: false, once: true))
-        _ = machine.start()
-        run = Run(&machine, machine.fetched(.opening([Self.opening(after: 4, last: 4, snapshots: false)])))
+        _ = machine.start(now: Self.start)
+        run = Run(&machine, machine.fetched(.opening([Self.opening(after: 4, last: 4, snapshots: false)]), now: Self.start))
         #expect(run.written == [.heartbeat] && run.finals == [true] && machine.isClosed)
     }
 
     @Test func aStateStreamFetchesTheStateOncePerRunOfChanges() {
         var machine = Self.machine(.state)
-        #expect(Run(&machine, machine.start()).fetch == .opening)
-        var run = Run(&machine, machine.fetched(.state(ByteBuffer(string: "page 1"), final: false)))
+        #expect(Run(&machine, machine.start(now: Self.start)).fetch == .opening)
+        var run = Run(&machine, machine.fetched(.state(ByteBuffer(string: "page 1"), final: false), now: Self.start))
         #expect(run.written == [.state("page 1")])
         #expect(Self.receive(&machine, .entry(Self.entry(6))).fetch == .state)
         // While it is fetched, any number of changes make one more fetch.
-        for seq in 7...50 { _ = machine.receive(.entry(Self.entry(Int64(seq)))) }
-        _ = machine.receive(.changed("a"))
-        run = Run(&machine, machine.fetched(.state(ByteBuffer(string: "page 2"), final: false)))
+        for seq in 7...50 { _ = machine.receive(.entry(Self.entry(Int64(seq))), now: Self.start) }
+        _ = machine.receive(.changed("a"), now: Self.start)
+        run = Run(&machine, machine.fetched(.state(ByteBuffer(string: "page 2"), final: false), now: Self.start))
         #expect(run.written == [.state("page 2")] && run.fetch == .state)
-        run = Run(&machine, machine.fetched(.state(ByteBuffer(string: "page 3"), final: false)))
+        run = Run(&machine, machine.fetched(.state(ByteBuffer(string: "page 3"), final: false), now: Self.start))
         #expect(run.written == [.state("page 3")] && run.fetch == nil)
         // After silence, the state again; on shutdown too, as the last part.
         _ = machine.tick(now: Self.start)
@@ -265,8 +272,8 @@ struct StreamMachineTests {
 
     @Test func aRetiredChannelEndsItsStream() {
         var machine = Self.machine()
-        _ = machine.start()
-        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)])))
+        _ = machine.start(now: Self.start)
+        _ = Run(&machine, machine.fetched(.opening([Self.opening(after: nil, last: 5)]), now: Self.start))
         let run = Self.receive(&machine, .retired(channel: "a", lastSeq: 5))
         #expect(run.written == [.retired("a")] && run.finals == [true] && machine.isClosed)
         #expect(Self.receive(&machine, .entry(Self.entry(6))).written.isEmpty)
@@ -274,20 +281,20 @@ struct StreamMachineTests {
 
     @Test func shutdownEndsAtOnceOrResetsAStalledConnection() {
         var opening = Self.machine()
-        _ = opening.start()
+        _ = opening.start(now: Self.start)
         let run = Self.receive(&opening, .shutdown)
         #expect(run.written == [.heartbeat] && run.finals == [true])
         var stalled = Self.machine()
-        _ = stalled.start()
-        _ = Run(&stalled, stalled.fetched(.opening([Self.opening(after: nil, last: 5)])))
+        _ = stalled.start(now: Self.start)
+        _ = Run(&stalled, stalled.fetched(.opening([Self.opening(after: nil, last: 5)]), now: Self.start))
         _ = stalled.writabilityChanged(false, now: Self.start)
         #expect(Self.receive(&stalled, .shutdown).reset)
     }
 
     @Test func aFailedReadEndsTheStream() {
         var machine = Self.machine()
-        _ = machine.start()
-        let run = Run(&machine, machine.fetched(.failed("the disk is gone")))
+        _ = machine.start(now: Self.start)
+        let run = Run(&machine, machine.fetched(.failed("the disk is gone"), now: Self.start))
         #expect(run.written == [.heartbeat] && run.finals == [true] && machine.isClosed)
     }
 }

@@ -7,7 +7,7 @@ import Pushcast
 /// reference count two cores keep changing at once costs more than the copy), and is
 /// handed to each stream there. The loop also keeps:
 /// - one ticker for all its streams (heartbeats, stalled readers, a subscriber's cursors):
-///   no timer per stream, and each tick visits only the streams due (`TickRounds`);
+///   no timer per stream, and each tick visits only the streams due (`TickWheel`);
 /// - the state fetches of pages and badges, one per channel and change for all of them;
 /// - the cursors its subscriber streams confirm, handed to the `CursorBook` once per turn;
 /// - the chunks its streams write, each framed once (`ChunkCache`).
@@ -16,7 +16,7 @@ import Pushcast
 final class LoopFanout: HubReceiver {
     private struct State {
         var streams = LoopStreams<PushStream>()
-        var ticked: TickRounds<PushStream>
+        var ticked: TickWheel<PushStream>
         var ticker: RepeatedTask?
         var stateLoads: [String: [PushStream]] = [:]
         var confirmed: [CursorBook.Confirmation] = []
@@ -28,17 +28,20 @@ final class LoopFanout: HubReceiver {
     private let hub: Hub
     private let cursors: CursorBook
     private let tickPeriod: TimeAmount
+    /// The same, to divide durations by.
+    private let tickDuration: Duration
     private let state: NIOLoopBoundBox<State>
     /// The chunks framed lately on this loop; used on the loop only.
     var chunks: ChunkCache { state.value.chunks }
 
     /// Made on `loop`.
-    init(loop: any EventLoop, hub: Hub, cursors: CursorBook, tickPeriod: TimeAmount, tickRounds: Int) {
+    init(loop: any EventLoop, hub: Hub, cursors: CursorBook, tickPeriod: TimeAmount, tickSlots: Int) {
         self.loop = loop
         self.hub = hub
         self.cursors = cursors
         self.tickPeriod = tickPeriod
-        state = NIOLoopBoundBox(State(ticked: TickRounds(rounds: tickRounds)), eventLoop: loop)
+        tickDuration = .nanoseconds(tickPeriod.nanoseconds)
+        state = NIOLoopBoundBox(State(ticked: TickWheel(slots: tickSlots)), eventLoop: loop)
     }
 
     // MARK: HubReceiver
@@ -49,15 +52,17 @@ final class LoopFanout: HubReceiver {
         }
     }
 
-    /// Hands `events` to each stream they are for in turn. While one stream writes, the
-    /// lines of the ones after it are fetched into the cache: the stream two ahead, and the
-    /// write path of the next one (whose stream object came in a turn earlier).
+    /// Hands `events` to each stream they are for in turn, with one reading of the clock
+    /// for all of them. While one stream writes, the lines of the ones after it are fetched
+    /// into the cache: the stream two ahead, and the write path of the next one (whose
+    /// stream object came in a turn earlier).
     private func deliver(_ events: [HubEvent]) {
         let streams = state.value.streams.receivers(of: events)
+        let now = ContinuousClock.now
         for index in streams.indices {
             if index + 2 < streams.count { WritePath.prefetch(WritePath.address(streams[index + 2])) }
             if index + 1 < streams.count { streams[index + 1].prefetchWritePath() }
-            for event in events { streams[index].receive(event) }
+            for event in events { streams[index].receive(event, now: now) }
         }
     }
 
@@ -66,15 +71,30 @@ final class LoopFanout: HubReceiver {
     /// A stream joins: from now on the hub hands it its channels' events.
     func add(_ stream: PushStream) {
         attach(state.value.streams.insert(stream, channels: stream.channels, showsState: stream.showsState))
-        state.value.ticked.insert(stream, everyTick: stream.spec.subscriber != nil)
+        if stream.spec.subscriber != nil {
+            state.value.ticked.insertEveryTick(stream)
+        } else {
+            lookAgain(stream)
+        }
         if state.value.ticker == nil {
             state.value.ticker = loop.scheduleRepeatedTask(initialDelay: tickPeriod, delay: tickPeriod) { [self] _ in
                 let now = ContinuousClock.now
-                let (everyTick, round) = state.value.ticked.tick()
+                let (everyTick, due) = state.value.ticked.tick()
                 for stream in everyTick { stream.tick(now: now) }
-                for stream in round { stream.tick(now: now) }
+                for stream in due {
+                    stream.tick(now: now)
+                    lookAgain(stream, now: now)
+                }
             }
         }
+    }
+
+    /// Puts a stream that is not a subscriber's (those are visited at every tick) in the
+    /// ticker's wheel for the tick it is next due, unless it has ended.
+    func lookAgain(_ stream: PushStream, now: ContinuousClock.Instant = .now) {
+        guard stream.spec.subscriber == nil, let due = stream.tickDue else { return }
+        let ticks = (due - now) / tickDuration
+        state.value.ticked.put(stream, inTicks: ticks > 0 ? Int(min(ticks.rounded(.up), 1e9)) : 1)
     }
 
     func remove(_ stream: PushStream) {

@@ -7,27 +7,28 @@ final class LoopFanouts: Sendable {
     private let hub: Hub
     private let cursors: CursorBook
     /// How often each loop's ticker turns: a quarter of the shortest heartbeat or write
-    /// timeout, from 50 ms to a second (a subscriber's cursors are settled at every tick).
+    /// timeout, from 50 ms to a second (a subscriber's cursors are settled at every tick). A
+    /// heartbeat comes within one period of its interval.
     let tickPeriod: TimeAmount
-    /// How many ticks apart the ticker visits a stream that is not a subscriber's: so that it
-    /// is still every quarter of the shortest interval (`TickRounds`).
-    let tickRounds: Int
+    /// How many ticks ahead each loop's `TickWheel` reaches: the longest interval, within
+    /// 4,096 ticks (a stream due later is visited sooner and put back).
+    let tickSlots: Int
     private let table = Mutex<[ObjectIdentifier: LoopFanout]>([:])
 
     init(hub: Hub, cursors: CursorBook, liveHeartbeat: Double) {
         self.hub = hub
         self.cursors = cursors
-        let shortest = min(hub.configuration.heartbeat, liveHeartbeat, hub.configuration.writeTimeout)
-        let period = min(max(shortest / 4, 0.05), 1)
+        let intervals = [hub.configuration.heartbeat, liveHeartbeat, hub.configuration.writeTimeout]
+        let period = min(max(intervals.min()! / 4, 0.05), 1)
         tickPeriod = .milliseconds(Int64(period * 1000))
-        tickRounds = max(1, Int(shortest / 4 / period))
+        tickSlots = Int(min((intervals.max()! / period).rounded(.up) + 1, 4096))
     }
 
     /// `loop`'s fan-out; called on `loop`.
     func fanout(for loop: any EventLoop) -> LoopFanout {
         table.withLock { table in
             if let fanout = table[ObjectIdentifier(loop)] { return fanout }
-            let fanout = LoopFanout(loop: loop, hub: hub, cursors: cursors, tickPeriod: tickPeriod, tickRounds: tickRounds)
+            let fanout = LoopFanout(loop: loop, hub: hub, cursors: cursors, tickPeriod: tickPeriod, tickSlots: tickSlots)
             table[ObjectIdentifier(loop)] = fanout
             return fanout
         }

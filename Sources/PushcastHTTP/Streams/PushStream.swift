@@ -34,7 +34,8 @@ final class PushStream {
             StreamMachine.Settings(
                 presentation: spec.presentation, channels: spec.channels, quiet: .milliseconds(Int64(spec.quiet * 1000)),
                 writeTimeout: .milliseconds(Int64(streams.hub.configuration.writeTimeout * 1000)),
-                queueCapacity: streams.hub.configuration.queueCapacity))
+                queueCapacity: streams.hub.configuration.queueCapacity),
+            now: .now)
         meter = streams.stats[spec.transport]
         tally = meter.shard(for: fanout.loop)
     }
@@ -50,6 +51,8 @@ final class PushStream {
     var showsState: Bool { machine.settings.presentation == .state }
     /// Events waiting in its queue.
     var queued: Int { machine.queued }
+    /// When the loop's ticker must look at it again; nil once it has ended.
+    var tickDue: ContinuousClock.Instant? { ended ? nil : machine.tickDue }
 
     // MARK: Inputs, on the event loop
 
@@ -57,7 +60,8 @@ final class PushStream {
     func start() {
         meter.open.wrappingAdd(1, ordering: .relaxed)
         fanout.add(self)
-        run(machine.start())
+        let now = ContinuousClock.now
+        run(machine.start(now: now), now: now)
     }
 
     /// Fetches the objects of its next write into the cache (`LoopFanout.deliver`).
@@ -65,10 +69,11 @@ final class PushStream {
         writePath.prefetch()
     }
 
-    func receive(_ event: HubEvent) {
-        switch machine.receive(event) {
+    /// An event from the hub, handed over at `now` (read once for all the loop's streams).
+    func receive(_ event: HubEvent, now: ContinuousClock.Instant) {
+        switch machine.receive(event, now: now) {
         case .act(let action):
-            run(action)
+            run(action, now: now)
         case .coalesced:
             streams.hub.counters.coalesced.wrappingAdd(1, ordering: .relaxed)
         case .overflowed:
@@ -81,16 +86,19 @@ final class PushStream {
 
     func tick(now: ContinuousClock.Instant) {
         output?.settleCursors()
-        run(machine.tick(now: now))
+        run(machine.tick(now: now), now: now)
     }
 
     func writabilityChanged(_ writable: Bool) {
-        run(machine.writabilityChanged(writable, now: .now))
+        let now = ContinuousClock.now
+        run(machine.writabilityChanged(writable, now: now), now: now)
+        // A reader that stalls is due sooner than its heartbeat may be.
+        if !writable { fanout.lookAgain(self) }
     }
 
     /// The server is stopping.
     func shutdown() {
-        receive(.shutdown)
+        receive(.shutdown, now: .now)
     }
 
     /// The connection has gone (the reader left, or a write failed).
@@ -113,17 +121,18 @@ final class PushStream {
         if case .failed(let reason) = result {
             streams.logger.error("a stream could not read what it sends, and ends", metadata: metadata(["reason": reason]))
         }
-        run(machine.fetched(result))
+        let now = ContinuousClock.now
+        run(machine.fetched(result, now: now), now: now)
     }
 
     // MARK: Actions
 
     /// Carries out `first`, then whatever the machine has next, until it waits.
-    private func run(_ first: StreamMachine.Action?) {
+    private func run(_ first: StreamMachine.Action?, now: ContinuousClock.Instant) {
         var next = first
         while let action = next, !ended {
             perform(action)
-            next = ended ? nil : machine.next()
+            next = ended ? nil : machine.next(now: now)
         }
     }
 

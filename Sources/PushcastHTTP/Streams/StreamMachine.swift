@@ -52,43 +52,54 @@ struct StreamMachine {
     private var replay: LogReplay?
     private var writable = true
     private var stalledSince: ContinuousClock.Instant?
-    /// The last tick that found the stream quiet since the one before.
-    private var quietSince: ContinuousClock.Instant?
-    private var wroteSinceTick = false
+    /// When the stream last wrote (its head, when it started): a heartbeat is due once
+    /// `settings.quiet` has passed since.
+    private var lastWrite: ContinuousClock.Instant
     /// State streams: the last state written (sent again after silence), and the entry the
     /// state being fetched is the first to show.
     private var lastState: ByteBuffer?
     private var stateShows: RenderedEntry?
 
-    init(_ settings: Settings) {
+    /// `now`: when its head is written.
+    init(_ settings: Settings, now: ContinuousClock.Instant) {
         self.settings = settings
+        lastWrite = now
         queue = StreamQueue(capacity: settings.queueCapacity, coalescing: settings.presentation == .state)
     }
 
     var isClosed: Bool { phase == .closed }
     /// Events waiting in the queue.
     var queued: Int { queue.count }
+    /// When the ticker must look at the stream again: when a stalled reader's write timeout
+    /// ends, else when its quiet interval does; nil once it is closed. Writes only move it
+    /// later, so a ticker that looks then and finds nothing due asks again.
+    var tickDue: ContinuousClock.Instant? {
+        guard phase != .closed else { return nil }
+        if let stalledSince { return stalledSince + settings.writeTimeout }
+        return lastWrite + settings.quiet
+    }
 
     // MARK: Inputs
 
     /// The response head is written: the stream asks for its opening.
-    mutating func start() -> Action {
+    mutating func start(now: ContinuousClock.Instant) -> Action {
+        lastWrite = now
         phase = .opening
         return .fetch(.opening)
     }
 
     /// An event from the hub.
-    mutating func receive(_ event: HubEvent) -> Reception {
+    mutating func receive(_ event: HubEvent, now: ContinuousClock.Instant) -> Reception {
         switch phase {
         case .created, .closed: return .ignored
         case .opening, .live, .fetching: break
         }
-        if case .shutdown = event { return .act(finish()) }
+        if case .shutdown = event { return .act(finish(now: now)) }
         // A manifest read again means nothing to an item stream, so it takes no place in the
         // queue of one that is waiting (a publisher touching the manifest never overflows it).
         if case .changed = event, case .items = settings.presentation { return .ignored }
         if phase == .live, writable, pending.isEmpty, queue.isEmpty {
-            return handle(event).map { .act($0) } ?? .ignored
+            return handle(event, now: now).map { .act($0) } ?? .ignored
         }
         switch queue.offer(event) {
         case .queued: return .queued
@@ -99,12 +110,12 @@ struct StreamMachine {
     }
 
     /// A fetch came back.
-    mutating func fetched(_ result: Fetched) -> Action? {
+    mutating func fetched(_ result: Fetched, now: ContinuousClock.Instant) -> Action? {
         guard phase == .opening || phase == .fetching else { return nil }
         phase = .live
         switch result {
         case .failed:
-            return finish()
+            return finish(now: now)
         case .opening(let openings):
             for opening in openings { apply(opening) }
             if case .items(let durable, once: true) = settings.presentation {
@@ -130,7 +141,7 @@ struct StreamMachine {
             if !replay.isDone { steps.append(.replay(replay)) }
             pending.insert(contentsOf: steps, at: 0)
         }
-        return next()
+        return next(now: now)
     }
 
     /// The connection takes writes again, or has stopped taking them.
@@ -142,7 +153,7 @@ struct StreamMachine {
             return nil
         }
         stalledSince = nil
-        return next()
+        return next(now: now)
     }
 
     /// The ticker: a reader stalled past the write timeout is cut off; a stream quiet for
@@ -154,15 +165,10 @@ struct StreamMachine {
             phase = .closed
             return .reset
         }
-        guard !wroteSinceTick, let quietSince else {
-            wroteSinceTick = false
-            quietSince = now
-            return nil
-        }
-        guard phase == .live, pending.isEmpty, queue.isEmpty, now - quietSince >= settings.quiet else { return nil }
+        guard phase == .live, pending.isEmpty, queue.isEmpty, now - lastWrite >= settings.quiet else { return nil }
         switch settings.presentation {
-        case .items: return write(.heartbeat, final: false)
-        case .state: return lastState.map { write(.state($0, showing: nil), final: false) }
+        case .items: return write(.heartbeat, final: false, now: now)
+        case .state: return lastState.map { write(.state($0, showing: nil), final: false, now: now) }
         }
     }
 
@@ -171,8 +177,9 @@ struct StreamMachine {
         phase = .closed
     }
 
-    /// The next thing to do, after an action was carried out; nil when the stream waits.
-    mutating func next() -> Action? {
+    /// The next thing to do, after an action was carried out (`now`, when it was); nil when
+    /// the stream waits.
+    mutating func next(now: ContinuousClock.Instant) -> Action? {
         guard phase == .live else { return nil }
         while writable {
             if let step = pending.popFirst() {
@@ -181,7 +188,7 @@ struct StreamMachine {
                 if pending.isEmpty { pending = [] }
                 switch step {
                 case .part(let part, let final):
-                    return write(part, final: final)
+                    return write(part, final: final, now: now)
                 case .replay(let replay):
                     self.replay = replay
                     phase = .fetching
@@ -191,9 +198,9 @@ struct StreamMachine {
                     return .fetch(.cursors)
                 }
             }
-            if queue.overflowed { return overflowEnding() }
+            if queue.overflowed { return overflowEnding(now: now) }
             guard let event = queue.take() else { return nil }
-            if let action = handle(event) { return action }
+            if let action = handle(event, now: now) { return action }
         }
         return nil
     }
@@ -214,7 +221,7 @@ struct StreamMachine {
     }
 
     /// One event, live: what to do about it, if anything.
-    private mutating func handle(_ event: HubEvent) -> Action? {
+    private mutating func handle(_ event: HubEvent, now: ContinuousClock.Instant) -> Action? {
         if case .state = settings.presentation {
             if case .entry(let entry) = event, stateShows == nil { stateShows = entry }
             phase = .fetching
@@ -231,18 +238,18 @@ struct StreamMachine {
                 phase = .fetching
                 return .fetch(.page(channel: replay.channel, after: replay.position, through: replay.through))
             }
-            return write(.item(entry, live: true), final: false)
+            return write(.item(entry, live: true), final: false, now: now)
         case .changed:
             return nil
         case .retired(let channel, let lastSeq):
             guard positions[channel] != nil else { return nil }
-            return write(.retired(channel: channel, lastSeq: lastSeq), final: settings.channels.count == 1)
+            return write(.retired(channel: channel, lastSeq: lastSeq), final: settings.channels.count == 1, now: now)
         case .shutdown:
-            return finish()
+            return finish(now: now)
         }
     }
 
-    private mutating func write(_ part: Part, final: Bool) -> Action {
+    private mutating func write(_ part: Part, final: Bool, now: ContinuousClock.Instant) -> Action {
         var confirming = ChannelPositions()
         if case .items(durable: true, once: _) = settings.presentation {
             switch part {
@@ -258,44 +265,44 @@ struct StreamMachine {
         case .state(let state, _): lastState = state
         default: break
         }
-        wroteSinceTick = true
+        lastWrite = now
         if final { phase = .closed }
         return .write(part, final: final, confirming: confirming)
     }
 
     /// The queue filled up: one `gap` says where to resume, and the stream ends. A
     /// subscriber resumes after its stored cursors; a state stream never overflows.
-    private mutating func overflowEnding() -> Action {
+    private mutating func overflowEnding(now: ContinuousClock.Instant) -> Action {
         switch settings.presentation {
         case .items(durable: true, once: _):
             let gap = LogGap(channel: LogGap.allChannels, from: 0, to: 0, reason: .overflow, resumeSince: 0)
-            return write(.gap(gap), final: true)
+            return write(.gap(gap), final: true, now: now)
         case .items(durable: false, once: _):
             let channel = settings.channels.first ?? ""
             let position = positions[channel] ?? 0
             let newest = max(queue.newestOffered[channel] ?? position, position)
             let gap = LogGap(channel: channel, from: position + 1, to: newest, reason: .overflow, resumeSince: position)
-            return write(.gap(gap), final: true)
+            return write(.gap(gap), final: true, now: now)
         case .state:
-            return finish()
+            return finish(now: now)
         }
     }
 
     /// Ends the stream at once: a last part (a heartbeat, or the state again) and the close
     /// delimiter; a connection that takes no writes is reset instead.
-    private mutating func finish() -> Action {
+    private mutating func finish(now: ContinuousClock.Instant) -> Action {
         guard writable else {
             phase = .closed
             return .reset
         }
         switch settings.presentation {
-        case .items: return write(.heartbeat, final: true)
+        case .items: return write(.heartbeat, final: true, now: now)
         case .state:
             guard let lastState else {
                 phase = .closed
                 return .close
             }
-            return write(.state(lastState, showing: nil), final: true)
+            return write(.state(lastState, showing: nil), final: true, now: now)
         }
     }
 }
