@@ -3,7 +3,8 @@
 # their results (the machine, the date, the commands and the tables).
 #   1. fan-out: Pushcast (channel streams, subscriber streams, two nodes sharing one
 #      PostgreSQL) and nginx + nchan side by side at 1,000 and 10,000 readers, then a
-#      reconnect storm of 5,000 subscribers; then Pushcast and nchan again, twice each,
+#      reconnect storm of 5,000 subscribers; Pushcast and nchan at 1,000 again, three runs
+#      each, with their medians; then Pushcast and nchan again, three times each,
 #      with Python asyncio readers at 1,000 and 5,000, and at 1,000 with both servers on
 #      one core;
 #   2. push versus pull: pushcast compare with 10 RSS pollers at 1 s and at 5 s;
@@ -18,6 +19,8 @@ echo "fan-out (a few minutes) …" >&2
 # Beside a throwaway PostgreSQL, for the row of two nodes sharing one.
 Tests/support/with-postgres.sh python3 Benchmarks/fanout.py --readers 1000 10000 --subscribers --cluster --idle --probe \
   --storm 5000 --output "$out/fanout.md"
+echo "fan-out at 1,000 C readers, three runs of each server …" >&2
+python3 Benchmarks/fanout.py --readers 1000 --only pushcast nchan --runs 3 --output "$out/c1000.md"
 echo "fan-out with Python asyncio readers (a few minutes) …" >&2
 python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 3 \
   --timeline --output "$out/asyncio.md"
@@ -88,12 +91,23 @@ python3 Benchmarks/idle_streams.py --streams 1000 10000 --seconds 30 --runs 2 > 
   echo
   cat "$out/fanout.md"
   echo
+  echo "### 1,000 C readers, three runs of each server"
+  echo
+  echo "\`python3 Benchmarks/fanout.py --readers 1000 --only pushcast nchan --runs 3\`: the 1,000-reader rows of"
+  echo "Pushcast and nginx + nchan again, three runs of each, alternating, each server fresh, then each"
+  echo "server's medians, figure by figure. At 1,000 readers a run's p99 moves by more from run to run"
+  echo "than the two servers differ (three \`make bench\` runs of one build on 2026-12-06 had Pushcast's at"
+  echo "8.4, 9.0 and 9.2 ms and nchan's at 10.3, 8.6 and 7.6), so it is the medians that compare them,"
+  echo "as in the asyncio rows below."
+  echo
+  cat "$out/c1000.md"
+  echo
   echo "## Fan-out with Python asyncio readers"
   echo
   echo "\`python3 Benchmarks/fanout.py --client asyncio --readers 1000 5000 --only pushcast nchan --items 20 --rate 2 --runs 3 --timeline\`:"
   echo "the same benchmark with readers written the everyday way, \`Benchmarks/fanout_asyncio.py\`"
   echo "(an asyncio Protocol per stream, one event loop per 2,500 readers), sharing the two cores"
-  echo "with the server; three runs of each server, alternating, each server fresh. The readers' own"
+  echo "with the server; three runs of each server, alternating, each server fresh, then each server's medians. The readers' own"
   echo "Python work is most of each delay here, so a server's CPU shows in them as the time it"
   echo "takes from the readers. Where the fan-out runs matters too: Pushcast writes to its streams"
   echo "from an event loop per core; nginx fans out from the worker that accepted each connection,"

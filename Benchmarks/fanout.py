@@ -38,7 +38,7 @@ the readers read A, half read B. Memory and CPU are both nodes' together.
 With --client asyncio, the readers are Benchmarks/fanout_asyncio.py (Python asyncio, one
 event loop per 2,500 readers) instead of the C client: readers as everyday code writes them,
 sharing the cores with the server. With --runs N, every server is measured N times,
-alternating, each run fresh.
+alternating, each run fresh, and a row of each server's medians follows its runs.
 
 With --sched, `perf sched record` runs on every CPU while the items are published, and each
 row's note says how long the readers' processes waited, runnable, for a core per item, and
@@ -879,6 +879,29 @@ def floor(floor_binary: Path, readers: int, items: int, size: float) -> Row:
                items=items, bytes_per_message=size)
 
 
+def medians(rows: list[Row], runs: int) -> list[Row]:
+    """For each server measured `runs` times (rows named "…, run N"), a row of the medians of
+    its runs, figure by figure: at 1,000 readers a single run's p99 moves by more from run to
+    run than the two servers differ."""
+    def median(values: list[float]) -> float:
+        known = sorted(value for value in values if value == value)
+        if not known:
+            return float("nan")
+        middle = len(known) // 2
+        return known[middle] if len(known) % 2 else (known[middle - 1] + known[middle]) / 2
+
+    names = list(dict.fromkeys(row.server.rsplit(", run ", 1)[0] for row in rows))
+    result = []
+    for name in names:
+        runs_of = [row for row in rows if row.server.rsplit(", run ", 1)[0] == name]
+        figures = {field: median([getattr(row, field) for row in runs_of])
+                   for field in ("connected", "connect_ms", "delivered", "p50_ms", "p99_ms", "max_ms", "kib_per_stream",
+                                 "server_cpu_ms_per_item", "client_cpu_ms", "server_cpu_us_per_close", "bytes_per_message")}
+        result.append(Row(server=f"{name}, median of {runs} runs", readers=runs_of[0].readers,
+                          connected=int(figures.pop("connected")), items=runs_of[0].items, **figures))
+    return result
+
+
 def table(rows: list[Row]) -> str:
     lines = [
         "| server | readers | connected | connect | delivered | p50 | p99 | max | memory per stream | server CPU per item "
@@ -971,6 +994,8 @@ def main() -> None:
                     row.server += f", run {attempt}"
                 measured.append(row)
                 print(table([row]).splitlines()[2], file=sys.stderr, flush=True)
+        if arguments.runs > 1:
+            measured += medians(measured, arguments.runs)
         # The floor, at the size of what the first server's readers read per item.
         sizes = [row.bytes_per_message for row in measured if row.bytes_per_message == row.bytes_per_message]
         if sizes:
