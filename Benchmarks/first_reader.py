@@ -13,7 +13,9 @@ it, medians over the items traced:
   thread reading the file event, opening the manifest, its first write to the database (the
   commit), its wake-up of the first event loop and of the last, the loops' first `send`;
 - nginx + nchan: from the publisher's POST to nginx's first `writev`;
-- both: the first reader's first read after that first send, and the last send.
+- both: the first reader's first read after that first send, the first send of the server
+  thread that began sending last (the last event loop, or nginx worker, to start on the
+  item), and the last send.
 
 So a row's "first reader" delay (`fanout.py --timeline`) splits into the server's own path
 and the reader's wait for a core (docs/PUSH.md, "Readers on the server's cores").
@@ -113,8 +115,9 @@ def steps(events: list[tuple], server: str) -> dict[str, list[float]]:
     for began, item in items(events, server):
         publisher = item[0][2]
         seen: dict[str, float] = {}
+        first_send_by_thread: dict[int, float] = {}
         for event in item[1:]:
-            at, name, _, kind, arguments, _ = event
+            at, name, thread, kind, arguments, _ = event
             if server == "pushcast" and name == "pushcast-pub":
                 step = {"sys_enter_read": "publish thread reads the file event",
                         "sys_enter_openat": "publish thread opens the manifest",
@@ -127,8 +130,11 @@ def steps(events: list[tuple], server: str) -> dict[str, list[float]]:
             elif is_send(event, server):
                 seen.setdefault("first send", at)
                 seen["last send"] = at
+                first_send_by_thread.setdefault(thread, at)
             elif "first send" in seen and is_read(event, publisher):
                 seen.setdefault("first reader reads", at)
+        if first_send_by_thread:
+            seen["the last sending thread's first send"] = max(first_send_by_thread.values())
         for step, at in seen.items():
             found.setdefault(step, []).append((at - began) / 1000)
     return found
