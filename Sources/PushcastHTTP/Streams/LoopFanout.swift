@@ -28,8 +28,6 @@ final class LoopFanout: HubReceiver {
     private let hub: Hub
     private let cursors: CursorBook
     private let tickPeriod: TimeAmount
-    /// The same, to divide durations by.
-    private let tickDuration: Duration
     private let state: NIOLoopBoundBox<State>
     /// The chunks framed lately on this loop; used on the loop only.
     var chunks: ChunkCache { state.value.chunks }
@@ -40,7 +38,6 @@ final class LoopFanout: HubReceiver {
         self.hub = hub
         self.cursors = cursors
         self.tickPeriod = tickPeriod
-        tickDuration = .nanoseconds(tickPeriod.nanoseconds)
         state = NIOLoopBoundBox(State(ticked: TickWheel(slots: tickSlots)), eventLoop: loop)
     }
 
@@ -93,8 +90,8 @@ final class LoopFanout: HubReceiver {
     /// ticker's wheel for the tick it is next due, unless it has ended.
     func lookAgain(_ stream: PushStream, now: ContinuousClock.Instant = .now) {
         guard stream.spec.subscriber == nil, let due = stream.tickDue else { return }
-        let ticks = (due - now) / tickDuration
-        state.value.ticked.put(stream, inTicks: ticks > 0 ? Int(min(ticks.rounded(.up), 1e9)) : 1)
+        let ticks = ((due - now) / .nanoseconds(tickPeriod.nanoseconds)).rounded(.up)
+        state.value.ticked.put(stream, inTicks: Int(min(max(ticks, 1), 1e9)))
     }
 
     func remove(_ stream: PushStream) {
