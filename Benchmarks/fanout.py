@@ -372,6 +372,9 @@ class Row:
     note: str = ""
     # What a reader read per delivered item, on average (the part with its framing).
     bytes_per_message: float = float("nan")
+    # The server's CPU from the readers starting until a second after the last response head,
+    # per connection: accepting it, reading its request, and answering with the stream's head.
+    server_cpu_us_per_open: float = float("nan")
 
     @property
     def server_cpu_us_per_delivery(self) -> float:
@@ -682,6 +685,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
         sockets_before = open_sockets(server.pids)
         seconds = items / rate + 5
         processes = []
+        cpu_opening = cpu_seconds(server.pids)
         process_count = max((readers + client.per_process - 1) // client.per_process, getattr(server, "min_processes", 1))
         per_process = (readers + process_count - 1) // process_count
         for index in range(process_count):
@@ -754,6 +758,7 @@ def run(server_class, readers: int, items: int, rate: float, client: Client) -> 
             kib_per_stream=(after - before) / max(connected, 1),
             server_cpu_ms_per_item=(cpu_after - cpu_before) * 1000 / items if items else float("nan"),
             server_cpu_us_per_close=(cpu_closed - cpu_after) * 1e6 / max(connected, 1),
+            server_cpu_us_per_open=(cpu_before - cpu_opening) * 1e6 / max(connected, 1),
             client_cpu_ms=client_cpu, items=items, note=note,
             bytes_per_message=received / len(ordered) if ordered else float("nan"))
     finally:
@@ -896,7 +901,8 @@ def medians(rows: list[Row], runs: int) -> list[Row]:
         runs_of = [row for row in rows if row.server.rsplit(", run ", 1)[0] == name]
         figures = {field: median([getattr(row, field) for row in runs_of])
                    for field in ("connected", "connect_ms", "delivered", "p50_ms", "p99_ms", "max_ms", "kib_per_stream",
-                                 "server_cpu_ms_per_item", "client_cpu_ms", "server_cpu_us_per_close", "bytes_per_message")}
+                                 "server_cpu_ms_per_item", "client_cpu_ms", "server_cpu_us_per_close", "bytes_per_message",
+                                 "server_cpu_us_per_open")}
         result.append(Row(server=f"{name}, median of {runs} runs", readers=runs_of[0].readers,
                           connected=int(figures.pop("connected")), items=runs_of[0].items, **figures))
     return result
@@ -905,8 +911,9 @@ def medians(rows: list[Row], runs: int) -> list[Row]:
 def table(rows: list[Row]) -> str:
     lines = [
         "| server | readers | connected | connect | delivered | p50 | p99 | max | memory per stream | server CPU per item "
-        "| per delivered message | bytes per message | server CPU per connection closed | client CPU |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| per delivered message | bytes per message | server CPU per connection opened | server CPU per connection closed "
+        "| client CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     def number(value: float, unit: str, digits: int = 1) -> str:
         return "–" if value != value else f"{value:.{digits}f} {unit}"
@@ -916,7 +923,8 @@ def table(rows: list[Row]) -> str:
             f"| {r.server} | {r.readers:,} | {r.connected:,} | {number(r.connect_ms / 1000, 's')} | {number(r.delivered * 100, '%')} "
             f"| {number(r.p50_ms, 'ms')} | {number(r.p99_ms, 'ms')} | {number(r.max_ms, 'ms')} | {number(r.kib_per_stream, 'KiB')} "
             f"| {number(r.server_cpu_ms_per_item, 'ms')} | {number(r.server_cpu_us_per_delivery, 'µs', 2)} "
-            f"| {number(r.bytes_per_message, 'B', 0)} | {number(r.server_cpu_us_per_close, 'µs')} "
+            f"| {number(r.bytes_per_message, 'B', 0)} | {number(r.server_cpu_us_per_open, 'µs')} "
+            f"| {number(r.server_cpu_us_per_close, 'µs')} "
             f"| {number(r.client_cpu_ms / 1000, 's')} |")
     notes = [f"- {r.server}, {r.readers:,} readers: {r.note}." for r in rows if r.note]
     return "\n".join(lines + ([""] + notes if notes else []))

@@ -104,9 +104,11 @@ public enum PushcastServer {
                     streams: streams, stats: stats, headTimeout: idleTimeout)
             },
             // A deep accept queue: thousands of readers reconnecting at once (a restart) are
-            // accepted, not left to retry their SYNs a second later.
+            // accepted, not left to retry their SYNs a second later. The kernel makes it the
+            // smaller of this and `net.core.somaxconn` (4,096 by default; docs/DEPLOYING.md).
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "Pushcast", backlog: 4096),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "Pushcast",
+                backlog: 65_535),
             services: [engine],
             onServerRunning: { channel in
                 links.bound(host: configuration.host, port: channel.localAddress?.port ?? configuration.port)

@@ -34,13 +34,14 @@ struct FirstRequestHandlerTests {
         return (result.routed, String(decoding: result.passedOn, as: UTF8.self), result.closed)
     }
 
+    /// A byte a read: the blank line that ends the head comes over four reads.
     @Test func theHeadIsHeldUntilComplete() throws {
         let request = "GET /channels/news/stream HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\r\n"
-        let pieces = request.map { String($0) }
+        let pieces = request.utf8.map { [$0] }
         let waiting = try Self.route(Array(pieces.dropLast()))
         #expect(waiting.routed == nil && waiting.passedOn.isEmpty && !waiting.closed)
         let whole = try Self.route(pieces)
-        #expect(whole.routed == true && whole.passedOn == request)
+        #expect(whole.routed == true && whole.passedOn == Array(request.utf8))
     }
 
     @Test func otherRequestsAndWhatFollowsArePassedOnIntact() throws {

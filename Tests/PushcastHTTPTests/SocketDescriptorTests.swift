@@ -14,28 +14,32 @@ import Testing
 /// more CPU per write: find where SwiftNIO keeps the descriptor now.
 @Suite("Socket descriptor")
 struct SocketDescriptorTests {
-    @Test func anAcceptedConnectionsDescriptorIsItsSocket() async throws {
-        let accepted = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: (any Channel).self)
+    /// The second connection is found through the places the first one's search kept.
+    @Test func eachAcceptedConnectionsDescriptorIsItsSocket() async throws {
+        let accepted = AsyncStream.makeStream(of: (any Channel).self)
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
-                accepted.succeed(channel)
+                accepted.continuation.yield(channel)
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(server.localAddress?.port)
-        let client = LoopbackClient(port: port)
-        defer { client.close() }
-        #expect(client.error == 0)
-        let channel = try await accepted.futureResult.get()
-        let found = try await channel.eventLoop.submit { SocketDescriptor.of(channel) }.get()
-        let descriptor = try #require(found, "SwiftNIO's socket descriptor was not found by reflection")
-        // What is sent to it is what the client reads.
-        let sent = Array("hello".utf8)
-        #expect(send(descriptor, sent, sent.count, Int32(MSG_NOSIGNAL)) == sent.count)
-        var received = [UInt8](repeating: 0, count: 16)
-        let count = recv(client.descriptor, &received, received.count, 0)
-        #expect(Array(received.prefix(max(count, 0))) == sent)
-        try await channel.close()
+        var channels = accepted.stream.makeAsyncIterator()
+        for message in ["hello", "again"] {
+            let client = LoopbackClient(port: port)
+            defer { client.close() }
+            #expect(client.error == 0)
+            let channel = try #require(await channels.next())
+            let found = try await channel.eventLoop.submit { SocketDescriptor.of(channel) }.get()
+            let descriptor = try #require(found, "SwiftNIO's socket descriptor was not found by reflection")
+            // What is sent to it is what this client reads.
+            let sent = Array(message.utf8)
+            #expect(send(descriptor, sent, sent.count, Int32(MSG_NOSIGNAL)) == sent.count)
+            var received = [UInt8](repeating: 0, count: 16)
+            let count = recv(client.descriptor, &received, received.count, 0)
+            #expect(Array(received.prefix(max(count, 0))) == sent)
+            try await channel.close()
+        }
         try await server.close()
     }
 

@@ -9,13 +9,20 @@ extension SQLiteStore {
         }
     }
 
+    // Every subscriber stream asks these two as it opens: their statements are compiled once
+    // per reader connection (GRDB's query interface compiles a request each time it runs).
+
     public func subscriber(_ id: String) async throws -> SubscriberRecord? {
-        try await read { db in try SubscriberRecord.fetchOne(db, key: id) }
+        try await read { db in
+            try SubscriberRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM subscriber WHERE id = ?"), arguments: [id])
+        }
     }
 
     public func subscriptions(of subscriber: String) async throws -> [SubscriptionRecord] {
         try await read { db in
-            try SubscriptionRecord.filter(Column("subscriber") == subscriber).order(Column("channel")).fetchAll(db)
+            try SubscriptionRecord.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM subscription WHERE subscriber = ? ORDER BY channel"),
+                arguments: [subscriber])
         }
     }
 

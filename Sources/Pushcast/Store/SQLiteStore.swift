@@ -300,10 +300,13 @@ public final class SQLiteStore: Store {
     /// `first` nil, `last` 0).
     public func logBounds(_ channels: [String]) async throws -> [String: LogBounds] {
         try await pool.read { db in
+            // Compiled once per reader connection: every stream opening with `since` asks.
+            let lastSeq = try db.cachedStatement(sql: "SELECT lastSeq FROM channel WHERE id = ?")
+            let firstSeq = try db.cachedStatement(sql: "SELECT MIN(seq) FROM itemLog WHERE channel = ?")
             var bounds: [String: LogBounds] = [:]
             for channel in channels {
-                let last = try Int64.fetchOne(db, sql: "SELECT lastSeq FROM channel WHERE id = ?", arguments: [channel]) ?? 0
-                let first = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM itemLog WHERE channel = ?", arguments: [channel])
+                let last = try Int64.fetchOne(lastSeq, arguments: [channel]) ?? 0
+                let first = try Int64.fetchOne(firstSeq, arguments: [channel])
                 bounds[channel] = LogBounds(first: first, last: last)
             }
             return bounds
