@@ -26,6 +26,18 @@ struct ResumePlanTests {
         #expect(Self.plan(after: 9, first: 1, last: 9) == ResumePlan(gap: nil, snapshot: false, position: 9, replay: nil, retired: false))
     }
 
+    /// A reader at the log's end goes on live, wherever the log begins: a stream opening at
+    /// the newest sequence its node has handed out reads nothing from the store
+    /// (`StreamSource`), and plans with the log's start unknown.
+    @Test func aReaderAtTheEndNeedsNotKnowWhereTheLogBegins() {
+        let current = ResumePlan(gap: nil, snapshot: false, position: 9, replay: nil, retired: false)
+        for first: Int64? in [nil, 1, 9] {
+            #expect(Self.plan(after: 9, first: first, last: 9) == current)
+            #expect(Self.plan(after: 9, first: first, last: 9, retired: true) == ResumePlan(gap: nil, snapshot: false, position: 9, replay: nil, retired: true))
+        }
+        #expect(Self.plan(after: 0, first: nil, last: 0) == ResumePlan(gap: nil, snapshot: false, position: 0, replay: nil, retired: false))
+    }
+
     @Test func prunedHistoryIsAGapThenASnapshotThenWhatIsLeft() {
         let plan = Self.plan(after: 2, first: 6, last: 9)
         #expect(plan.gap == LogGap(channel: "a", from: 3, to: 5, reason: .pruned, resumeSince: 5))

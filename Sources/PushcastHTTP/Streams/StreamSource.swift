@@ -54,7 +54,7 @@ struct StreamSource: Sendable {
         case .channelItems(let channel, let since?, _):
             return .opening([try await channelOpening(channel, after: since, framing: spec.framing)])
         case .subscriberItems(_, let cursors, _):
-            let bounds = try await engine.store.logBounds(Array(cursors.keys))
+            let bounds = try await bounds(after: cursors)
             let openings = cursors.keys.sorted().map { channel in
                 let last = bounds[channel] ?? LogBounds(first: nil, last: 0)
                 return StreamMachine.ChannelOpening(
@@ -74,11 +74,37 @@ struct StreamSource: Sendable {
     private func channelOpening(_ channel: String, after: Int64?, framing: StreamFraming) async throws
         -> StreamMachine.ChannelOpening
     {
-        let bounds = try await engine.store.logBounds([channel])[channel] ?? LogBounds(first: nil, last: 0)
+        // A fresh reader (no `after`) reads the store: its snapshot shows what the store holds.
+        let read = if let after { try await bounds(after: [channel: after]) } else { try await engine.store.logBounds([channel]) }
+        let bounds = read[channel] ?? LogBounds(first: nil, last: 0)
         let retired = await engine.catalog.entry(channel)?.status == .retired
         let plan = ResumePlan.make(channel: channel, after: after, bounds: bounds, retired: retired, snapshots: true)
         let snapshot = plan.snapshot ? try await self.snapshot(channel, lastSeq: bounds.last, framing: framing) : nil
         return StreamMachine.ChannelOpening(channel: channel, plan: plan, snapshot: snapshot, lastSeq: bounds.last)
+    }
+
+    /// Each channel's log bounds for a reader after `positions`. A reader already at the
+    /// newest sequence handed to this node's hub (`LogFollower.last`) is not read for: its
+    /// plan is to go on live, made from that sequence alone (`ResumePlan` looks at where the
+    /// log begins only for a reader behind its end; `ResumePlanTests` holds it), and
+    /// whatever is logged after it reaches the stream live, which registered first. Readers
+    /// reconnecting after a restart are mostly there, each a read of the store less
+    /// (docs/PUSH.md, "Opening a stream"). Any other position reads the store: behind, for
+    /// where the log begins; ahead, for a reset database, or an item another node logged
+    /// that this one has not heard of yet.
+    private func bounds(after positions: [String: Int64]) async throws -> [String: LogBounds] {
+        var bounds: [String: LogBounds] = [:]
+        var read: [String] = []
+        for (channel, after) in positions {
+            let last = engine.follower.last(channel)
+            if after == last {
+                bounds[channel] = LogBounds(first: nil, last: last)
+            } else {
+                read.append(channel)
+            }
+        }
+        if !read.isEmpty { bounds.merge(try await engine.store.logBounds(read)) { _, stored in stored } }
+        return bounds
     }
 
     /// A `snapshot` part: the channel's state and its newest items, oldest first.
