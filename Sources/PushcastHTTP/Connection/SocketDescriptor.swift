@@ -29,21 +29,21 @@ enum SocketDescriptor {
         return property("descriptor", of: socket) as? CInt
     }
 
-    /// Where a class keeps a property: how many superclasses up, and its place among that
-    /// class's own properties.
-    private struct Place: Hashable {
+    /// A property looked for in the objects of one class.
+    private struct Wanted: Hashable {
         let type: ObjectIdentifier
         let name: String
     }
 
-    /// The places found so far: a connection's class and its socket's, two entries in all.
+    /// Where each property wanted was found: how many superclasses up, and its place among
+    /// that class's own properties. Two entries in all, a connection's class and its socket's.
     /// `Mirror.children` makes every property's value as it walks them; walked for every
     /// connection, that was an eighth of the server's CPU while 10,000 readers connected
     /// (docs/PUSH.md, "Opening a stream"), where one property at a known place costs little.
-    private static let places = Mutex<[Place: (depth: Int, offset: Int)]>([:])
+    private static let places = Mutex<[Wanted: (depth: Int, offset: Int)]>([:])
 
     private static func property(_ name: String, of object: Any) -> Any? {
-        let key = Place(type: ObjectIdentifier(type(of: object)), name: name)
+        let key = Wanted(type: ObjectIdentifier(type(of: object)), name: name)
         if let (depth, offset) = places.withLock({ $0[key] }) {
             var mirror: Mirror? = Mirror(reflecting: object)
             for _ in 0..<depth { mirror = mirror?.superclassMirror }
