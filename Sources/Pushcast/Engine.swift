@@ -54,8 +54,8 @@ public final class Engine: Service, Sendable {
 
     /// Asks for an immediate check of a live channel (a publisher's ping); false if it is not live.
     public func requestCheck(_ id: String) async -> Bool {
-        guard await catalog.checkable().contains(id) else { return false }
-        await scheduler.request(id)
+        guard await catalog.forCheck(id) != nil else { return false }
+        await scheduler.request([id])
         return true
     }
 
@@ -121,7 +121,7 @@ public final class Engine: Service, Sendable {
         follower.start(lastSeqs: Dictionary(try await store.channels().map { ($0.id, $0.lastSeq) }) { a, _ in a })
         let watching = !configuration.serveOnly
         let watcher = watching ? try DirectoryWatcher(root: directory.root, debounce: configuration.debounce) : nil
-        for id in try await catalog.start(readingFolder: watching).sorted() { await scheduler.request(id) }
+        await scheduler.request(try await catalog.start(readingFolder: watching).sorted())
         if watching {
             logger.info("watching", metadata: ["channels": "\(directory.root)"])
         } else {
@@ -140,7 +140,7 @@ public final class Engine: Service, Sendable {
                 let (catalog, scheduler) = (catalog, scheduler)
                 let sync = ClusterSync(store: store, catalog: catalog, follower: follower, hub: hub, logger: logger) {
                     guard watching else { return }
-                    for id in await catalog.checkable().sorted() { await scheduler.request(id) }
+                    await scheduler.request(await catalog.checkable().sorted())
                 }
                 group.addTask { await listener.run { await sync.hear($0) } }
             }
@@ -158,53 +158,29 @@ public final class Engine: Service, Sendable {
         logger.info("engine stopped")
     }
 
-    /// One debounced burst of file events.
+    /// One debounced burst of file events: the catalog applies it in one call, then the
+    /// channels it read again are touched, those to check are checked, and those it retired
+    /// are told.
     func handle(_ batch: DirectoryWatcher.Batch) async {
         for (folder, reason) in batch.unwatched.sorted(by: { $0.key < $1.key }) {
             logger.warning(
                 "a folder in the channels folder cannot be watched; changes in it are seen at the next check only",
                 metadata: ["folder": "\(folder)", "reason": "\(reason)"])
         }
-        let retiredBefore = Set(await catalog.all().filter { $0.status == .retired }.map(\.id))
-        var toCheck: Set<String> = []
-        do {
-            if batch.rescan {
-                toCheck = try await catalog.rescan()
-            } else {
-                let manifests = batch.paths.filter { !$0.contains(Character("/")) && Catalog.isManifestName($0) }
-                for file in manifests.sorted() { toCheck.formUnion(try await catalog.reload(file: file)) }
-                let using = await catalog.channels(using: batch.paths.subtracting(manifests))
-                // Read their manifests again too: a `missing-file` warning ends when the file comes.
-                for id in using.sorted() {
-                    if let file = await catalog.entry(id)?.file, !manifests.contains(file) {
-                        _ = try await catalog.reload(file: file)
-                    }
-                }
-                toCheck.formUnion(using)
-            }
-        } catch {
-            logger.failure("could not read a change", error)
-        }
-        let live = await catalog.checkable()
-        for id in touched(by: batch, among: await catalog.all()) { hub.touch(id) }
-        for id in toCheck.sorted() where live.contains(id) { await scheduler.request(id) }
-        for entry in await catalog.all() where entry.status == .retired && !retiredBefore.contains(entry.id) {
-            await scheduler.forget(entry.id)
+        let changes = await catalog.apply(paths: batch.paths, rescan: batch.rescan)
+        if let failure = changes.failure { logger.failure("could not read a change", failure) }
+        for id in changes.touched { hub.touch(id) }
+        await scheduler.request(changes.toCheck)
+        for id in changes.retired {
+            await scheduler.forget(id)
             do {
-                hub.retire(entry.id, lastSeq: try await store.channel(entry.id)?.lastSeq ?? 0)
+                hub.retire(id, lastSeq: try await store.channel(id)?.lastSeq ?? 0)
             } catch {
                 // Its streams are told without the last sequence; they end all the same.
-                logger.failure("a retired channel's last sequence could not be read", error, metadata: ["channel": "\(entry.id)"])
-                hub.retire(entry.id, lastSeq: 0)
+                logger.failure("a retired channel's last sequence could not be read", error, metadata: ["channel": "\(id)"])
+                hub.retire(id, lastSeq: 0)
             }
         }
-    }
-
-    /// The channels whose manifest a batch read again (every channel on a rescan).
-    private func touched(by batch: DirectoryWatcher.Batch, among entries: [Catalog.Entry]) -> [String] {
-        entries.filter { entry in
-            entry.status != .retired && (batch.rescan || batch.paths.contains(entry.file))
-        }.map(\.id)
     }
 
     /// Prunes the log every hour (SPEC §4); the first time is at start-up, before "ready".

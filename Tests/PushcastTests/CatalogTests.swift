@@ -105,7 +105,7 @@ struct CatalogTests {
             limits: ParseLimits(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         #expect(try await catalog.start() == ["news"])
         // Loaded, not yet written: the check writes it, in the transaction that logs its items.
-        let save = try #require(await catalog.unsavedLoad("news"))
+        let save = try #require(await catalog.forCheck("news")?.unsaved)
         #expect(try await store.channel("news") == nil)
         let logged = try await store.record(
             [ItemObservation(item: Item(id: "a.html", href: "a.html", local: true, title: "a"))], channel: "news", saving: save)
@@ -113,22 +113,22 @@ struct CatalogTests {
         #expect(logged.map(\.seq) == [1])
         #expect(try await store.channel("news")?.status == .ok)
         #expect(try await store.manifest("news") == save.manifest)
-        #expect(await catalog.unsavedLoad("news") == nil)
+        #expect(await catalog.forCheck("news")?.unsaved == nil)
         // A load whose check has not come yet, then a rejection: the rejection is written at
         // once, with that load's manifest as the last good one.
         try folder.write(good.replacingOccurrences(of: "Good", with: "Better"), to: "news.cdf")
         #expect(try await catalog.reload(file: "news.cdf") == ["news"])
-        let better = try #require(await catalog.unsavedLoad("news"))
+        let better = try #require(await catalog.forCheck("news")?.unsaved)
         try folder.write("<?xml version=\"1.0\"?>\n<!DOCTYPE CHANNEL [<!ENTITY e \"x\">]>\n<CHANNEL/>", to: "news.cdf")
         #expect(try await catalog.reload(file: "news.cdf") == [])
         #expect(try await store.channel("news")?.status == .error)
         #expect(try await store.manifest("news") == better.manifest)
-        #expect(await catalog.unsavedLoad("news") == nil)
+        #expect(await catalog.forCheck("news")?.unsaved == nil)
         // A check that wrote an older load leaves a newer one to be written.
         try folder.write(good, to: "news.cdf")
         _ = try await catalog.reload(file: "news.cdf")
         await catalog.saved(better, id: "news")
-        #expect(await catalog.unsavedLoad("news")?.status == .ok)
+        #expect(await catalog.forCheck("news")?.unsaved?.status == .ok)
         // Meanwhile the store's older row, read back (a node's own notification, heard late),
         // does not take the channel back: this node's check writes the newer load.
         let stale = try #require(try await store.channel("news"))
@@ -141,7 +141,7 @@ struct CatalogTests {
     /// each load is written with its check's (here empty) log append.
     static func checked(_ ids: Set<String>, by catalog: Catalog, in store: any Store) async throws {
         for id in ids {
-            guard let save = await catalog.unsavedLoad(id) else { continue }
+            guard let save = await catalog.forCheck(id)?.unsaved else { continue }
             _ = try await store.record([], channel: id, saving: save)
             await catalog.saved(save, id: id)
         }

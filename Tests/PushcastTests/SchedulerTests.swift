@@ -26,8 +26,8 @@ struct SchedulerTests {
             ran.names.withLock { $0.append(threadName()) }
             return nil
         }
-        await scheduler.request("news")
-        await scheduler.request("sports")
+        await scheduler.request(["news"])
+        await scheduler.request(["sports"])
         try await waitUntil { ran.names.withLock { $0.count } == 2 }
         #expect(ran.names.withLock { $0 } == [PublishThread.name, PublishThread.name])
     }
@@ -48,9 +48,9 @@ struct SchedulerTests {
             record.dueTimes.withLock { $0.append(next) }
             return next
         }
-        await scheduler.request("news")  // armed for 0.3 s from now
+        await scheduler.request(["news"])  // armed for 0.3 s from now
         try await waitUntil { record.log.withLock { $0.count } == 1 }
-        await scheduler.request("news")  // due 0.8 s from now: the timer stays on the earlier time
+        await scheduler.request(["news"])  // due 0.8 s from now: the timer stays on the earlier time
         try await waitUntil(seconds: 10) { record.log.withLock { $0.count } == 3 }
         // The third check was due: not before the second check's due time.
         let (log, dueTimes) = (record.log.withLock { $0 }, record.dueTimes.withLock { $0 })

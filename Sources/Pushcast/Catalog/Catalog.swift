@@ -6,7 +6,7 @@ import Logging
 /// diagnostics and its status. It re-reads a manifest when told, keeps the last good
 /// version live when a new one is rejected, and retires a channel whose file is gone.
 /// A manifest that loads is written to the store with the check that follows it, in that
-/// check's transaction (`unsavedLoad`, `saved`); every other change of status is written
+/// check's transaction (`forCheck`, `saved`); every other change of status is written
 /// to the store first.
 public actor Catalog {
     /// One channel as the catalog knows it.
@@ -176,6 +176,64 @@ public actor Catalog {
         return []
     }
 
+    /// What one batch of file events changed: the channels to check, those whose manifest
+    /// was read again (their pages show it), those it retired, and the error that stopped
+    /// it, if one did (what was read before it stands).
+    public struct Changes: Sendable {
+        /// Live channels to check, in id order.
+        public var toCheck: [String] = []
+        /// Live channels whose manifest the batch read again (every one on a rescan).
+        public var touched: [String] = []
+        /// Channels the batch retired (their manifest went away).
+        public var retired: [String] = []
+        public var failure: (any Error)?
+    }
+
+    /// Applies a batch of file events (`paths` below `channels/`, or a rescan) in one call:
+    /// the manifests among them are read again, and so are the manifests of channels that
+    /// use the other paths (a `missing-file` warning ends when the file comes). The
+    /// publish thread calls this once per batch, so that a publication crosses to the
+    /// catalog and back once, not once per question.
+    public func apply(paths: Set<String>, rescan: Bool) async -> Changes {
+        let retiredBefore = Set(entries.values.lazy.filter { $0.status == .retired }.map(\.id))
+        var toCheck: Set<String> = []
+        var changes = Changes()
+        do {
+            if rescan {
+                toCheck = try await self.rescan()
+            } else {
+                let manifests = paths.filter { !$0.contains(Character("/")) && Catalog.isManifestName($0) }
+                for file in manifests.sorted() { toCheck.formUnion(try await reload(file: file)) }
+                let using = channels(using: paths.subtracting(manifests))
+                for id in using.sorted() {
+                    if let file = entries[id]?.file, !manifests.contains(file) { _ = try await reload(file: file) }
+                }
+                toCheck.formUnion(using)
+            }
+        } catch {
+            changes.failure = error
+        }
+        let live = checkable()
+        changes.toCheck = toCheck.filter(live.contains).sorted()
+        for entry in entries.values {
+            if entry.status == .retired {
+                if !retiredBefore.contains(entry.id) { changes.retired.append(entry.id) }
+            } else if rescan || paths.contains(entry.file) {
+                changes.touched.append(entry.id)
+            }
+        }
+        changes.touched.sort()
+        changes.retired.sort()
+        return changes
+    }
+
+    /// A live channel's last good manifest, with its load not yet written to the store (the
+    /// check that follows writes it in its transaction), or nil when there is nothing to check.
+    public func forCheck(_ id: String) -> (channel: Channel, unsaved: ChannelSave?)? {
+        guard let entry = entries[id], entry.status != .retired, let channel = entry.channel else { return nil }
+        return (channel, unsaved[id])
+    }
+
     /// Reads every manifest again and retires the channels whose file is gone (after the
     /// watcher lost track: a folder moved, the kernel's queue overflowed). Returns the ids
     /// of the channels to check: all live ones.
@@ -214,11 +272,6 @@ public actor Catalog {
         save.manifest = save.manifest ?? unsaved[id]?.manifest
         try await store.saveChannel(id: id, save, now: Date())
         unsaved[id] = nil
-    }
-
-    /// The load of channel `id` not yet written to the store, for the check that writes it.
-    public func unsavedLoad(_ id: String) -> ChannelSave? {
-        unsaved[id]
     }
 
     /// A check wrote `save`; a later load, if there was one, is still to be written.

@@ -21,9 +21,7 @@ struct ChannelChecker: Sendable {
     /// Checks `id`, asked (a file event, a ping, start-up) or `due` on its schedule; returns
     /// when it is next due. A due check is done only by the node that claims it in the store.
     func run(_ id: String, due: Bool) async -> Date? {
-        guard let entry = await catalog.entry(id), entry.status != .retired, let channel = entry.channel else {
-            return nil
-        }
+        guard let (channel, saving) = await catalog.forCheck(id) else { return nil }
         let now = Date()
         let next = CheckPlanner.next(
             schedule: channel.schedule, after: now, lastCheck: now, defaultInterval: checkInterval,
@@ -43,8 +41,7 @@ struct ChannelChecker: Sendable {
             let (remote, local) = (items.filter(Checker.needsNetwork), items.filter { !Checker.needsNetwork($0) })
             // What is known of each item is read by the store inside `record`; here only a
             // remote fetch needs it first (its validators, for a conditional GET). A load the
-            // store has not been told yet is written in the same transaction.
-            let saving = await catalog.unsavedLoad(id)
+            // store has not been told yet (`saving`) is written in the same transaction.
             let observed = await checker.observe(local, known: [:])
             var appended = try await record(
                 observed, channel: id, saving: saving, passedBy: items.isEmpty && !channel.items.isEmpty)

@@ -27,9 +27,9 @@ actor Scheduler {
         self.check = check
     }
 
-    /// Checks `channel` now (or right after the check in flight).
-    func request(_ channel: String) {
-        start(channel, due: false)
+    /// Checks `channels` now (each right after its check in flight, if one is), in their order.
+    func request(_ channels: [String]) {
+        for channel in channels { start(channel, due: false) }
     }
 
     private func start(_ channel: String, due isDue: Bool) {
@@ -71,7 +71,7 @@ actor Scheduler {
     private func finished(_ channel: String, next: Date?) {
         running[channel] = nil
         if again.remove(channel) != nil {
-            request(channel)
+            start(channel, due: false)
             return
         }
         due[channel] = stopped ? nil : next
