@@ -5,10 +5,11 @@ BROWSER_PACKAGES := chromium chromium-driver firefox-esr fonts-dejavu-core
 BENCH_PACKAGES := nginx libnginx-mod-nchan gcc
 PROXY_PACKAGES := nginx openssl curl
 PG_PACKAGES := postgresql
+SANDBOX_PACKAGES := libseccomp2 systemd
 VENV := .venv
 CHANNELS ?= channels
 
-.PHONY: all deps python-deps build release run cluster test test-browser test-feeds test-proxy latency compare bench fuzz clean
+.PHONY: all deps python-deps build release run cluster test test-browser test-feeds test-proxy test-sandbox latency compare bench fuzz clean
 
 all: build
 
@@ -60,7 +61,7 @@ TEST_WIDTH ?= 2
 test: build
 	$(call apt_install,$(PG_PACKAGES))
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) Tests/support/with-postgres.sh $(SWIFT) test --skip-build
-	$(MAKE) --no-print-directory test-feeds test-browser test-proxy
+	$(MAKE) --no-print-directory test-feeds test-browser test-proxy test-sandbox
 
 # Every RSS feed and the OPML list read by feedparser, against the real server.
 test-feeds: build python-deps
@@ -76,6 +77,12 @@ test-browser: build python-deps
 test-proxy: build python-deps
 	$(call apt_install,$(PROXY_PACKAGES))
 	$(VENV)/bin/python Tests/Python/test_proxy.py
+
+# The shipped systemd unit's system-call filter (contrib/pushcast.service), loaded with
+# libseccomp around the real server: it starts, streams, and its threads are batch threads.
+test-sandbox: build
+	$(call apt_install,$(SANDBOX_PACKAGES))
+	python3 Tests/Python/test_sandbox.py
 
 # File rename -> logged entry on the release server (see Benchmarks/rename_latency.py).
 latency: release

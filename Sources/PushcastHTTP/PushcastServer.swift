@@ -92,7 +92,7 @@ public enum PushcastServer {
             }
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }])
-        return Application(
+        let application = Application(
             router: router,
             server: HTTPServerBuilder { responder in
                 ConnectionRouter(
@@ -119,5 +119,9 @@ public enum PushcastServer {
                 Task { if await engine.waitUntilReady() { onReady(links.value) } }
             },
             logger: logger)
+        // A publication wakes every loop; woken, a loop does not take the core of the thread
+        // that woke it (`BatchScheduling`).
+        BatchScheduling.adopt(on: application.eventLoopGroup)
+        return application
     }
 }

@@ -117,6 +117,20 @@ final class ServerProcess: Sendable {
 
     var pid: Int32 { process.processIdentifier }
 
+    /// The kernel's scheduling policy (`sched_getscheduler`) of each of the server's threads,
+    /// by thread name (`/proc/PID/task/TID/comm`).
+    var threadPolicies: [String: [Int32]] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        var policies: [String: [Int32]] = [:]
+        for task in tasks {
+            guard let tid = Int32(task),
+                let name = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/comm", encoding: .utf8)
+            else { continue }
+            policies[name.trimmingCharacters(in: .newlines), default: []].append(sched_getscheduler(tid))
+        }
+        return policies
+    }
+
     /// The server's resident memory now, from /proc.
     var residentKiB: Int {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""

@@ -286,6 +286,20 @@ struct StreamEndToEndTests {
         }
     }
 
+    /// A publication wakes the event loops from the publish thread; woken, a thread does
+    /// not take the core of the one that woke it (`BatchScheduling`, docs/PUSH.md).
+    @Test func theEventLoopsAndThePublishThreadAreBatchThreads() async throws {
+        let server = try await Self.newsServer()
+        let batch: Int32 = 3  // SCHED_BATCH
+        try await server.waitUntil("every event loop and the publish thread a batch thread") {
+            let policies = server.threadPolicies
+            let loops = policies.filter { $0.key.hasPrefix("NIO-SGLTN") }.values.flatMap { $0 }
+            return !loops.isEmpty && loops.allSatisfy { $0 == batch } && policies["pushcast-pub"] == [batch]
+        }
+        // The main thread keeps the default policy: only the threads that publish and fan out ask.
+        #expect(server.threadPolicies["pushcast"] == [0])
+    }
+
     @Test func serverSentEvents() async throws {
         let server = try await Self.newsServer(["--heartbeat", "1"])
         try await Self.edit(server, "two")

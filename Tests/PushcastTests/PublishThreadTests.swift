@@ -31,6 +31,10 @@ struct PublishThreadTests {
         #expect(await counter.increment() != PublishThread.name)
     }
 
+    @Test func thePublishThreadIsABatchThread() async {
+        #expect(await Task(executorPreference: PublishThread.shared) { BatchScheduling.isAdopted }.value)
+    }
+
     /// The order the tasks ran in.
     final class Order: Sendable {
         let indices = Mutex<[Int]>([])

@@ -12,12 +12,14 @@ import json
 import threading
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 from urllib.request import urlopen
 
 class PushcastServer:
-    def __init__(self, binary: Path, arguments: Iterable[str] = (), folder: Path | None = None) -> None:
-        """Starts the server; on `folder` (its channels and database) when given, as after a restart."""
+    def __init__(self, binary: Path, arguments: Iterable[str] = (), folder: Path | None = None,
+                 preexec: Callable[[], None] | None = None) -> None:
+        """Starts the server; on `folder` (its channels and database) when given, as after a restart;
+        `preexec` runs in the child just before the server is executed (a sandbox to enter)."""
         self.folder = folder or Path(tempfile.mkdtemp(prefix="pushcast-browser-"))
         self.channels = self.folder / "channels"
         self.channels.mkdir(exist_ok=True)
@@ -25,7 +27,7 @@ class PushcastServer:
         self.process = subprocess.Popen(
             [str(binary), "serve", "--channels", str(self.channels), "--db", str(self.folder / "db.sqlite"),
              "--port", "0", *arguments],
-            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
+            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL, preexec_fn=preexec)
         self.url = self._read_url()
         # Keep draining stdout so the server never blocks on it.
         threading.Thread(target=lambda: self.process.stdout.read(), daemon=True).start()
@@ -34,8 +36,10 @@ class PushcastServer:
         line = self.process.stdout.readline().decode()
         match = re.search(r"at (http://\S+)", line)
         if not match:
+            log = self.log_text()
             self.stop()
-            raise RuntimeError(f"pushcast serve did not start: {line!r}; log: {self.log_text()[-2000:]}")
+            raise RuntimeError(f"pushcast serve did not start (exit status {self.process.returncode}): {line!r}; "
+                               f"log: {log[-2000:]}")
         return match.group(1)
 
     def log_text(self) -> str:

@@ -82,6 +82,7 @@ public final class PublishThread: TaskExecutor, @unchecked Sendable {
     /// Runs the jobs in the order they came, and the sources as they become ready, for ever.
     private func run() {
         ThreadName.set(Self.name)
+        BatchScheduling.adopt(Self.name)
         var running: [UnownedJob] = []
         var sources: [any PublishThreadSource] = []
         var removed: [any PublishThreadSource] = []
