@@ -12,8 +12,9 @@ import Synchronization
 /// preempt"): a publication wakes every loop, and the first loop woken used to take the
 /// publish thread's core at once, so the second was woken only when the publish thread got
 /// a core again, up to a millisecond later. Any thread may ask this for itself without
-/// privileges; should the kernel refuse (a sandbox that filters the call), the thread keeps
-/// the default policy, nothing else changes, and the log says so.
+/// privileges, and a thread it starts inherits it; should the kernel refuse (a sandbox that
+/// filters the call), the thread keeps the default policy, nothing else changes, and the log
+/// says so.
 public enum BatchScheduling {
     private static let logger = Logger(label: "pushcast")
 
