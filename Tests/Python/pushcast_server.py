@@ -7,6 +7,8 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
+import unittest
 import tempfile
 import json
 import threading
@@ -96,3 +98,19 @@ class PushcastServer:
 
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def run_suite(name: str, binary: Path, cleanup: Callable[[], None] | None = None) -> None:
+    """Runs the tests of the script being run (`__main__`) against `binary`, then `cleanup`
+    whatever happened; prints "NAME: N passed, M failed" and exits with the outcome."""
+    if not binary.exists():
+        sys.exit(f"no {binary}: build first (make build)")
+    try:
+        result = unittest.TextTestRunner(verbosity=2).run(
+            unittest.defaultTestLoader.loadTestsFromModule(sys.modules["__main__"]))
+    finally:
+        if cleanup:
+            cleanup()
+    failed = len(result.failures) + len(result.errors)
+    print(f"{name}: {max(result.testsRun - failed, 0)} passed, {failed} failed")
+    sys.exit(0 if result.wasSuccessful() else 1)

@@ -27,7 +27,7 @@ import browsers  # noqa: E402
 from browsers import PAGE_WINDOW  # noqa: E402
 from error_page_checks import ErrorPageChecks  # noqa: E402
 from notify_checks import NotifyChecks  # noqa: E402
-from pushcast_server import PushcastServer  # noqa: E402
+from pushcast_server import PushcastServer, run_suite  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("PUSHCAST_BINARY", ROOT / ".build" / "debug" / "pushcast"))
@@ -292,10 +292,4 @@ class ReconnectTests(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not BINARY.exists():
-        sys.exit(f"no {BINARY}: build first (make build)")
-    runner = unittest.TextTestRunner(verbosity=2)
-    result = runner.run(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
-    failed = len(result.failures) + len(result.errors)
-    print(f"browser: {result.testsRun - failed} passed, {failed} failed")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    run_suite("browser", BINARY)

@@ -20,7 +20,7 @@ from urllib.request import Request, urlopen
 import feedparser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pushcast_server import PushcastServer  # noqa: E402
+from pushcast_server import PushcastServer, run_suite  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("PUSHCAST_BINARY", ROOT / ".build" / "debug" / "pushcast"))
@@ -113,9 +113,4 @@ class FeedTests(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if not BINARY.exists():
-        sys.exit(f"no {BINARY}: build first (make build)")
-    result = unittest.TextTestRunner(verbosity=2).run(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
-    failed = len(result.failures) + len(result.errors)
-    print(f"feeds: {result.testsRun - failed} passed, {failed} failed")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    run_suite("feeds", BINARY)

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nginx_proxy import HOST_NAME, NginxProxy  # noqa: E402
 from proxied_stream import ProxiedStream  # noqa: E402
-from pushcast_server import PushcastServer  # noqa: E402
+from pushcast_server import PushcastServer, run_suite  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("PUSHCAST_BINARY", ROOT / ".build" / "debug" / "pushcast"))
@@ -207,16 +207,12 @@ def read_until(process: subprocess.Popen, output: bytearray, pattern: bytes, tim
     return time.monotonic()
 
 
+def stop_leftovers() -> None:
+    for leftover in list(NginxProxy.running):
+        leftover.stop()
+    ProxyTests.doClassCleanups()
+
+
 if __name__ == "__main__":
-    if not BINARY.exists():
-        sys.exit(f"no {BINARY}: build first (make build)")
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped from outside, it still cleans up
-    try:
-        result = unittest.TextTestRunner(verbosity=2).run(unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__]))
-    finally:
-        for leftover in list(NginxProxy.running):
-            leftover.stop()
-        ProxyTests.doClassCleanups()
-    failed = len(result.failures) + len(result.errors)
-    print(f"proxy: {max(result.testsRun - failed, 0)} passed, {failed} failed")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    run_suite("proxy", BINARY, cleanup=stop_leftovers)
