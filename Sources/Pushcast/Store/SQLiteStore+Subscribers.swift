@@ -35,7 +35,7 @@ extension SQLiteStore {
             if let existing = try SubscriptionRecord.fetchOne(db, key: ["subscriber": subscriber, "channel": channel]) {
                 return (existing, false)
             }
-            let lastSeq = try Int64.fetchOne(db, sql: "SELECT lastSeq FROM channel WHERE id = ?", arguments: [channel]) ?? 0
+            let lastSeq = try Self.lastSeq(of: channel, in: db) ?? 0
             let record = SubscriptionRecord(
                 subscriber: subscriber, channel: channel, cursor: max(0, lastSeq - Int64(initialItems)),
                 createdAt: now.timeIntervalSince1970)

@@ -160,10 +160,7 @@ public final class SQLiteStore: Store {
             if let saving, let diagnosticsJSON {
                 try Self.save(saving, diagnosticsJSON: diagnosticsJSON, channel: channel, now: now, in: db)
             }
-            guard
-                var lastSeq = try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT lastSeq FROM channel WHERE id = ?"), arguments: [channel])
-            else { return [] }
+            guard var lastSeq = try Self.lastSeq(of: channel, in: db) else { return [] }
             let states = try Self.states(of: observations.map(\.item.id), channel: channel, in: db)
             let loggedAt = now.timeIntervalSince1970
             let plan = try ChangePlan(observations, known: states, channel: channel, loggedAt: loggedAt)
@@ -263,6 +260,12 @@ public final class SQLiteStore: Store {
         return states
     }
 
+    /// The channel's last sequence number (0 before its first item), nil for a channel the
+    /// store does not know. The statement is compiled once per connection.
+    static func lastSeq(of channel: String, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT lastSeq FROM channel WHERE id = ?"), arguments: [channel])
+    }
+
     private static let statesPerLookup = 32
     /// The lookups by width: 1, 2, 4 … `statesPerLookup` identities.
     private static let statesLookups = (0...statesPerLookup.trailingZeroBitCount).map { power in
@@ -301,11 +304,10 @@ public final class SQLiteStore: Store {
     public func logBounds(_ channels: [String]) async throws -> [String: LogBounds] {
         try await pool.read { db in
             // Compiled once per reader connection: every stream opening with `since` asks.
-            let lastSeq = try db.cachedStatement(sql: "SELECT lastSeq FROM channel WHERE id = ?")
             let firstSeq = try db.cachedStatement(sql: "SELECT MIN(seq) FROM itemLog WHERE channel = ?")
             var bounds: [String: LogBounds] = [:]
             for channel in channels {
-                let last = try Int64.fetchOne(lastSeq, arguments: [channel]) ?? 0
+                let last = try Self.lastSeq(of: channel, in: db) ?? 0
                 let first = try Int64.fetchOne(firstSeq, arguments: [channel])
                 bounds[channel] = LogBounds(first: first, last: last)
             }
