@@ -1,3 +1,4 @@
+@_spi(Reflection) import Swift
 import NIOCore
 import Synchronization
 
@@ -6,63 +7,68 @@ import Synchronization
 #endif
 
 /// The file descriptor of a connection's socket, for a stream's own `send(2)`s
-/// (`SocketWriter`, docs/PUSH.md). SwiftNIO does not publish it, so it is read from the
-/// channel's socket object by reflection (`Mirror`: SwiftNIO's `BaseSocketChannel.socket`,
-/// then `BaseSocket.descriptor`), and believed only if the socket at that descriptor has
-/// the channel's own two addresses. A SwiftNIO that keeps it elsewhere gives nil, and
-/// streams then write through the pipeline, as they did before: correct, and dearer
-/// (`SocketDescriptorTests` fails, to say so).
+/// (`SocketWriter`, docs/PUSH.md). SwiftNIO does not publish it, so it is read where the
+/// channel's object stores it (SwiftNIO's `BaseSocketChannel.socket`, then
+/// `BaseSocket.descriptor`), at the byte offsets the Swift runtime's field metadata gives
+/// for each class, and believed only if the socket at that descriptor has the channel's own
+/// two addresses. A SwiftNIO that keeps it elsewhere gives nil, and streams then write
+/// through the pipeline, as they did before: correct, and dearer (`SocketDescriptorTests`
+/// fails, to say so).
 enum SocketDescriptor {
     /// The channel's descriptor, checked; nil when it cannot be found or does not match.
     static func of(_ channel: any Channel) -> CInt? {
-        guard let descriptor = reflected(channel),
+        guard let descriptor = stored(channel),
             same(descriptor, local: true, as: channel.localAddress),
             same(descriptor, local: false, as: channel.remoteAddress)
         else { return nil }
         return descriptor
     }
 
-    /// The `descriptor` of the object in the channel's `socket` property, in the class or
-    /// one of its superclasses.
-    private static func reflected(_ channel: any Channel) -> CInt? {
-        guard let socket = property("socket", of: channel) else { return nil }
-        return property("descriptor", of: socket) as? CInt
+    /// The `descriptor` of the object in the channel's `socket` property. Both are read in
+    /// place: the channel keeps its socket alive, and this runs on the channel's event loop.
+    private static func stored(_ channel: any Channel) -> CInt? {
+        let object = channel as AnyObject
+        guard let socketOffset = offset(of: "socket", in: type(of: object), kind: .class) else { return nil }
+        let base = UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque())
+        guard let socket = base.load(fromByteOffset: socketOffset, as: UnsafeRawPointer?.self) else { return nil }
+        let socketType: AnyObject.Type = type(of: Unmanaged<AnyObject>.fromOpaque(socket).takeUnretainedValue())
+        guard let descriptorOffset = offset(of: "descriptor", in: socketType, type: CInt.self) else { return nil }
+        return socket.load(fromByteOffset: descriptorOffset, as: CInt.self)
     }
 
-    /// A property looked for in the objects of one class.
+    /// A stored property looked for in the instances of one class.
     private struct Wanted: Hashable {
         let type: ObjectIdentifier
         let name: String
     }
 
-    /// Where each property wanted was found: how many superclasses up, and its place among
-    /// that class's own properties. Two entries in all, a connection's class and its socket's.
-    /// `Mirror.children` makes every property's value as it walks them; walked for every
-    /// connection, that was an eighth of the server's CPU while 10,000 readers connected
-    /// (docs/PUSH.md, "Opening a stream"), where one property at a known place costs little.
-    private static let places = Mutex<[Wanted: (depth: Int, offset: Int)]>([:])
+    /// Where each property wanted was found (nil: it was not), by class: two entries in
+    /// all, a connection's class and its socket's. `Mirror` made every property's value as
+    /// it walked a class's properties; for every connection, that was an eighth of the
+    /// server's CPU while 10,000 readers connected, and 4 % with the places kept (docs/PUSH.md,
+    /// "Opening a stream"). An offset kept costs a dictionary lookup.
+    private static let offsets = Mutex<[Wanted: Int?]>([:])
 
-    private static func property(_ name: String, of object: Any) -> Any? {
-        let key = Wanted(type: ObjectIdentifier(type(of: object)), name: name)
-        if let (depth, offset) = places.withLock({ $0[key] }) {
-            var mirror: Mirror? = Mirror(reflecting: object)
-            for _ in 0..<depth { mirror = mirror?.superclassMirror }
-            if let children = mirror?.children, offset < children.count {
-                let child = children[children.index(children.startIndex, offsetBy: offset)]
-                if child.label == name { return child.value }
-            }
+    /// The standard library's `_EachFieldOptions.classType` (a `static var`, which Swift 6
+    /// will not read from concurrent code): the type walked is a class.
+    private static let classType = _EachFieldOptions(rawValue: 1 << 0)
+
+    /// The byte offset of the stored property `name` in instances of `type` (its
+    /// superclasses' properties too) when it is of `kind`, or exactly of `expected`.
+    private static func offset(
+        of name: String, in type: AnyObject.Type, kind: _MetadataKind? = nil, type expected: Any.Type? = nil
+    ) -> Int? {
+        let key = Wanted(type: ObjectIdentifier(type), name: name)
+        if let known = offsets.withLock({ $0[key] }) { return known }
+        var found: Int?
+        _forEachField(of: type, options: classType) { field, offset, fieldType, fieldKind in
+            guard String(cString: field) == name else { return true }
+            if let kind, fieldKind == kind { found = offset }
+            if let expected, fieldType == expected { found = offset }
+            return false
         }
-        var mirror: Mirror? = Mirror(reflecting: object)
-        var depth = 0
-        while let current = mirror {
-            for (offset, child) in current.children.enumerated() where child.label == name {
-                places.withLock { $0[key] = (depth, offset) }
-                return child.value
-            }
-            mirror = current.superclassMirror
-            depth += 1
-        }
-        return nil
+        offsets.withLock { $0[key] = found }
+        return found
     }
 
     /// True when the socket at `descriptor` has `address` as its own address (`local`) or
