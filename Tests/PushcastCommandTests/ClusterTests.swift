@@ -125,7 +125,7 @@ struct ClusterTests {
             }
         }
         try await channelStream.waitUntil("part of the burst") { Self.seqs($0).count >= 5 }
-        b.kill9()
+        await b.kill9()
         try await burst.value
         try await a.waitUntil("the burst logged", seconds: 20) { try await Self.lastHolds(a, "burst 30") }
         let last = try await StreamEndToEndTests.lastSeq(a)
@@ -153,7 +153,7 @@ struct ClusterTests {
             try a.write("<p>before \(edit)</p>", to: "a.html")
             try await Task.sleep(for: .milliseconds(30))
         }
-        a.kill9()
+        await a.kill9()
         let committed = try await readers[0].items("news").compactMap { $0["seq"] as? Int }
         let committedContents = try await Self.contents(readers[0], committed)
         for edit in 1...5 { try a.write("<p>while down \(edit)</p>", to: "a.html") }
@@ -221,7 +221,7 @@ struct ClusterTests {
         let retention = ["--retain-items", "2", "--retain-days", "0"]
         let first = try await StreamEndToEndTests.newsServer(["--db", database] + retention)
         for text in ["two", "three", "four", "five"] { try await StreamEndToEndTests.edit(first, text) }
-        first.kill9()
+        await first.kill9()
         // Pruning runs as a node starts.
         let a = try await ServerProcess(folder: first.folder, arguments: ["--db", database] + retention)
         try await a.waitUntil("pruned") { try await a.items("news").first?["seq"] as? Int == 4 }

@@ -43,7 +43,7 @@ struct CrashSafetyTests {
                 publishedAt.append(Date())
                 try await Task.sleep(for: .milliseconds(Int.random(in: 2...15)))
             }
-            server.kill9()
+            await server.kill9()
             mayComeAgain += publishedAt.filter { $0 > Date().addingTimeInterval(-0.6) }.count + 2
             // What reached this reader's socket before the kill is read to its end.
             try await stream.waitUntil("run \(run): the killed stream ended") { $0.isEnded }

@@ -124,7 +124,7 @@ struct EngineEndToEndTests {
         try first.write("<p>a</p>", to: "a.html")
         try first.write(Self.manifest([("a.html", "2026-11-24T10:00")]), to: "news.cdf")
         try await first.waitUntil("logged") { try await self.seqs(first, "news") == [1] }
-        let graceful = first.terminate()
+        let graceful = await first.terminate()
         #expect(graceful < 5, "SIGTERM took \(graceful) s")
         #expect(first.exitStatus == 0)
 
@@ -135,7 +135,7 @@ struct EngineEndToEndTests {
         let checked = try #require(try await second.channel("news")?["lastCheck"] as? String)
 
         // kill -9, restart: nothing new, nothing lost; the next change gets the next seq.
-        second.kill9()
+        await second.kill9()
         let third = try await ServerProcess(folder: folder)
         try await third.waitUntil("checked after the restart") {
             try await third.channel("news")?["lastCheck"] as? String != checked

@@ -12,7 +12,11 @@ import Testing
 struct HostileHTTPTests {
     /// Sends `request` on a fresh connection and reads until the server closes it or the time
     /// is up; returns the response's status code, if one came.
-    static func exchange(_ port: Int, _ request: [UInt8], within seconds: Double = 10) -> (status: Int?, closed: Bool) {
+    static func exchange(_ port: Int, _ request: [UInt8], within seconds: Double = 10) async -> (status: Int?, closed: Bool) {
+        await offThePool { blockingExchange(port, request, within: seconds) }
+    }
+
+    private static func blockingExchange(_ port: Int, _ request: [UInt8], within seconds: Double) -> (status: Int?, closed: Bool) {
         guard let connection = try? RawSocket(port: port) else { return (nil, true) }
         defer { withExtendedLifetime(connection) {} }  // it closes the descriptor when it goes
         let descriptor = connection.descriptor
@@ -27,7 +31,7 @@ struct HostileHTTPTests {
             offset += sent
         }
         // Until a whole response head has come.
-        let (received, closed) = connection.receive(within: deadline.timeIntervalSinceNow) { bytes in
+        let (received, closed) = connection.blockingReceive(within: deadline.timeIntervalSinceNow) { bytes in
             status(bytes) != nil && String(decoding: bytes, as: UTF8.self).contains("\r\n\r\n")
         }
         return (status(received), closed)
@@ -76,7 +80,7 @@ struct HostileHTTPTests {
         ]
         for (name, request) in requests {
             let started = Date()
-            let (status, closed) = Self.exchange(port, request)
+            let (status, closed) = await Self.exchange(port, request)
             let seconds = Date().timeIntervalSince(started)
             #expect(status.map { (400..<500).contains($0) } ?? closed, "\(name): status \(status.map(String.init) ?? "none"), closed \(closed)")
             #expect(seconds < 5, "\(name) took \(seconds) s")
@@ -95,7 +99,7 @@ struct HostileHTTPTests {
         var closed = false
         // One more header byte a second, never the blank line.
         for byte in "X-Slow: abcdefgh" {
-            if socket.peerClosed(within: 1) {
+            if await socket.peerClosed(within: 1) {
                 closed = true
                 break
             }
@@ -105,7 +109,7 @@ struct HostileHTTPTests {
         #expect(Date().timeIntervalSince(started) < 5)
         // An idle keep-alive connection goes the same way; a stream does not.
         let idle = try RawSocket(port: port)
-        #expect(idle.peerClosed(within: 4))
+        #expect(await idle.peerClosed(within: 4))
         let stream = try await StreamClient(server.baseURL + "/channels/news/stream")
         try await stream.waitUntil("the snapshot") { $0.received.count == 1 }
         try await Task.sleep(for: .seconds(2.5))

@@ -37,7 +37,7 @@ struct PostgresServeTests {
         await stream.close()
 
         // Killed, then a change while down, then a restart on the same database: logged once, in order.
-        server.kill9()
+        await server.kill9()
         try server.write("<p>three, while down</p>", to: "a.html")
         let port = URL(string: server.baseURL)?.port ?? 0
         let restarted = try await ServerProcess(folder: folder, port: port, arguments: ["--db", database])

@@ -99,7 +99,7 @@ struct ReaderCommandTests {
         try await StreamEndToEndTests.edit(server, "two")
         try await server.waitUntil("the live item printed") { printed() == [1, 2] }
 
-        server.kill9()
+        await server.kill9()
         try server.write("<p>three, while down</p>", to: "a.html")
         let restarted = try await ServerProcess(folder: folder, port: port, arguments: ["--heartbeat", "1"])
         try await restarted.waitUntil("the change while down logged") { try await StreamEndToEndTests.lastSeq(restarted) == 3 }

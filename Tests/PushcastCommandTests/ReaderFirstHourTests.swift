@@ -143,7 +143,7 @@ struct ReaderFirstHourTests {
         defer { if reader.isRunning { kill(reader.processIdentifier, SIGKILL) } }
         @Sendable func said() -> String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
         try await Task.sleep(for: .milliseconds(500))
-        server.kill9()
+        await server.kill9()
         // Down for a few seconds: several failed attempts, one line.
         try await Task.sleep(for: .seconds(4))
         let portNumber = URL(string: address)?.port ?? 0

@@ -100,16 +100,16 @@ final class ServerProcess: Sendable {
     var log: String { (try? String(contentsOf: errorLog, encoding: .utf8)) ?? "" }
 
     /// SIGKILL: no chance to clean up.
-    func kill9() {
+    func kill9() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await offThePool { [process] in process.waitUntilExit() }
     }
 
     /// SIGTERM, then waits for the exit; returns the seconds it took.
-    func terminate() -> TimeInterval {
+    func terminate() async -> TimeInterval {
         let start = Date()
         process.terminate()
-        process.waitUntilExit()
+        await offThePool { [process] in process.waitUntilExit() }
         return Date().timeIntervalSince(start)
     }
 

@@ -116,7 +116,7 @@ struct StreamEndToEndTests {
         #expect(resumed.items.map(\.seq) == [3, 4, 5])
 
         // kill -9; a change while it is down; a restart; the reader resumes and misses nothing.
-        server.kill9()
+        await server.kill9()
         try server.write("<p>six, while down</p>", to: "a.html")
         let restarted = try await Self.newsServer(folder: folder)
         try await restarted.waitUntil("the change while down") { try await Self.lastSeq(restarted) == 6 }
@@ -131,7 +131,7 @@ struct StreamEndToEndTests {
         let folder = try ServerProcess.makeFolder()
         let server = try await Self.newsServer(folder: folder)
         for round in 2...4 { try await Self.edit(server, "\(round)") }
-        _ = server.terminate()
+        _ = await server.terminate()
         let pruned = try await Self.newsServer(["--retain-items", "1", "--retain-days", "0"], folder: folder)
         let stream = try await StreamClient(pruned.baseURL + "/channels/news/stream?since=1")
         try await stream.waitUntil("gap, snapshot, 4") { $0.received.count == 3 }
@@ -169,7 +169,7 @@ struct StreamEndToEndTests {
         let server = try await Self.newsServer(["--max-stored-content", "300000", "--write-timeout", "60"])
         let socket = try RawSocket(port: Int(URLComponents(string: server.baseURL)!.port!))
         try socket.send("GET /channels/news/stream HTTP/1.1\r\nHost: x\r\n\r\n")
-        let opening = try #require(socket.receive(until: "Pushcast-Event: snapshot", within: 10))
+        let opening = try #require(await socket.receive(until: "Pushcast-Event: snapshot", within: 10))
         let boundary = try #require(opening.split(separator: "boundary=").dropFirst().first?.prefix { $0 != ";" && $0 != "\r" })
         let content = String(repeating: "x", count: 200_000)
         var listed = ""
@@ -185,7 +185,7 @@ struct StreamEndToEndTests {
             }
         }
         try await publish(1...25)  // 5 MB: more than the server's socket takes (4 MiB at most)
-        let reading = Task.detached { socket.receive(until: "Pushcast-Seq: 36\r\n", within: 60, pause: 0.001) }
+        let reading = Task { await socket.receive(until: "Pushcast-Seq: 36\r\n", within: 60, pause: 0.001) }
         for number in 26...35 { try await publish(number...number) }
         let rest = try #require(await reading.value)
         let headEnd = try #require(opening.range(of: "\r\n\r\n")).upperBound
@@ -222,7 +222,7 @@ struct StreamEndToEndTests {
         let server = try await Self.newsServer(["--max-stored-content", "100000", "--write-timeout", "60"])
         let socket = try RawSocket(port: Int(URLComponents(string: server.baseURL)!.port!))
         try socket.send("GET /channels/news/stream HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(socket.receives("Pushcast-Event: snapshot", within: 10))
+        #expect(await socket.receives("Pushcast-Event: snapshot", within: 10))
         let content = String(repeating: "x", count: 20_000)
         for number in 1...600 { try server.write("<p>\(content)\(number)</p>", to: "many/\(number).html") }
         let items = (1...600).map { "<ITEM HREF=\"many/\($0).html\"><TITLE>Item \($0)</TITLE></ITEM>" }.joined()
@@ -231,13 +231,13 @@ struct StreamEndToEndTests {
             to: "news.cdf")
         try await server.waitUntil("600 more items logged") { try await Self.lastSeq(server) == 601 }
         // The gap part and, right after it, the close delimiter (the only "--" before CRLF).
-        let tail = try #require(socket.skip(until: "--\r\n", within: 30))
+        let tail = try #require(await socket.skip(until: "--\r\n", within: 30))
         let gap = try #require(tail.split(separator: "\r\n").last { $0.contains("\"reason\":\"overflow\"") })
         let json = try #require(try JSONSerialization.jsonObject(with: Data(gap.utf8)) as? [String: Any])
         let resume = try #require(json["resumeSince"] as? Int)
         #expect(json["from"] as? Int == resume + 1 && json["to"] as? Int == 601)
         #expect(resume >= 1 && resume < 601 - 256)
-        #expect(socket.skip(until: nil, within: 10) != nil, "the server closes the connection")
+        #expect(await socket.skip(until: nil, within: 10) != nil, "the server closes the connection")
         let resumed = try await StreamClient(server.baseURL + "/channels/news/stream?since=\(resume)")
         try await resumed.waitUntil("every item after \(resume)", seconds: 30) { $0.items.count == 601 - resume }
         #expect(resumed.items.map(\.seq) == Array((resume + 1)...601).map { Optional($0) })
@@ -254,7 +254,7 @@ struct StreamEndToEndTests {
         let quiet = try await Self.newsServer(["--heartbeat", "60", "--max-streams", "1"])
         let departing = try RawSocket(port: Int(URLComponents(string: quiet.baseURL)!.port!))
         try departing.send("GET /channels/news/stream HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(departing.receives("Pushcast-Event: snapshot", within: 10))
+        #expect(await departing.receives("Pushcast-Event: snapshot", within: 10))
         let refused = try await quiet.request("/channels/news/stream")
         #expect(refused.status == 503 && refused.headers["retry-after"] == "5")
         departing.close()
@@ -389,7 +389,7 @@ struct StreamEndToEndTests {
         #expect(p99 < 2.5, "p99 \(p99) s")
         // The stalled reader was cut off: the server reset its connection (seen without
         // reading a byte, which would unstall it).
-        #expect(stalled.peerClosed(within: 15))
+        #expect(await stalled.peerClosed(within: 15))
     }
 
     @Test func shutdownEndsEveryStreamWithTheCloseDelimiter() async throws {
@@ -401,7 +401,7 @@ struct StreamEndToEndTests {
             streams.append(stream)
         }
         let events = try await StreamClient(server.baseURL + "/channels/news/events")
-        let seconds = server.terminate()
+        let seconds = await server.terminate()
         #expect(seconds < 5 && server.exitStatus == 0, "exit after \(seconds) s with \(server.exitStatus)")
         for stream in streams {
             try await stream.waitUntil("the end") { $0.isEnded }
@@ -455,14 +455,18 @@ final class RawSocket: Sendable {
     }
 
     /// Reads until `text` has arrived, or the time is up.
-    func receives(_ text: String, within seconds: Double) -> Bool {
-        receive(until: text, within: seconds) != nil
+    func receives(_ text: String, within seconds: Double) async -> Bool {
+        await receive(until: text, within: seconds) != nil
     }
 
     /// Reads until `text` has arrived and returns all that was read; nil when the time is up
     /// or the connection closed first. With `pause`, waits that long after each read (a
     /// slow reader).
-    func receive(until text: String, within seconds: Double, pause: Double = 0) -> String? {
+    func receive(until text: String, within seconds: Double, pause: Double = 0) async -> String? {
+        await offThePool { self.blockingReceive(until: text, within: seconds, pause: pause) }
+    }
+
+    private func blockingReceive(until text: String, within seconds: Double, pause: Double) -> String? {
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let deadline = Date().addingTimeInterval(seconds)
@@ -489,7 +493,11 @@ final class RawSocket: Sendable {
     /// the connection); returns the last few KiB read (so a part around `text` can be looked
     /// at), or nil when the time is up or the connection closed first. For streams too long
     /// to keep.
-    func skip(until text: String?, within seconds: Double) -> String? {
+    func skip(until text: String?, within seconds: Double) async -> String? {
+        await offThePool { self.blockingSkip(until: text, within: seconds) }
+    }
+
+    private func blockingSkip(until text: String?, within seconds: Double) -> String? {
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let deadline = Date().addingTimeInterval(seconds)
@@ -513,7 +521,14 @@ final class RawSocket: Sendable {
     /// Reads what comes until `enough` says the bytes so far will do, the server closes or
     /// resets the connection (what arrived before a reset is still read), or the time is up;
     /// `closed` says whether the server ended it.
-    func receive(within seconds: Double, until enough: ([UInt8]) -> Bool = { _ in false }) -> (bytes: [UInt8], closed: Bool) {
+    func receive(within seconds: Double, until enough: @escaping @Sendable ([UInt8]) -> Bool = { _ in false }) async
+        -> (bytes: [UInt8], closed: Bool)
+    {
+        await offThePool { self.blockingReceive(within: seconds, until: enough) }
+    }
+
+    /// `receive(within:until:)` on the calling thread, for a caller already off the pool.
+    func blockingReceive(within seconds: Double, until enough: ([UInt8]) -> Bool) -> (bytes: [UInt8], closed: Bool) {
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let deadline = Date().addingTimeInterval(seconds)
@@ -537,10 +552,12 @@ final class RawSocket: Sendable {
     }
 
     /// Waits, without reading, until the server has closed or reset the connection.
-    func peerClosed(within seconds: Double) -> Bool {
-        let peerHangUp: Int16 = 0x2000  // POLLRDHUP
-        var descriptors = [pollfd(fd: descriptor, events: peerHangUp, revents: 0)]
-        let ready = poll(&descriptors, 1, Int32(seconds * 1000))
-        return ready > 0 && descriptors[0].revents & (peerHangUp | Int16(POLLHUP) | Int16(POLLERR)) != 0
+    func peerClosed(within seconds: Double) async -> Bool {
+        await offThePool { [descriptor] in
+            let peerHangUp: Int16 = 0x2000  // POLLRDHUP
+            var descriptors = [pollfd(fd: descriptor, events: peerHangUp, revents: 0)]
+            let ready = poll(&descriptors, 1, Int32(seconds * 1000))
+            return ready > 0 && descriptors[0].revents & (peerHangUp | Int16(POLLHUP) | Int16(POLLERR)) != 0
+        }
     }
 }

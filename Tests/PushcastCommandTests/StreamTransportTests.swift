@@ -66,10 +66,10 @@ struct StreamTransportTests {
         try direct.send(request)
         let kept = try RawSocket(port: port)
         try kept.send(Self.request("/healthz"))
-        #expect(kept.receives("ok\n", within: 10))
+        #expect(await kept.receives("ok\n", within: 10))
         try kept.send(request)
         for (way, socket) in [("opening its connection", direct), ("after another request", kept)] {
-            let head = try #require(socket.receive(until: transport.opening, within: 10), "\(way): no opening part")
+            let head = try #require(await socket.receive(until: transport.opening, within: 10), "\(way): no opening part")
             let lowered = head.lowercased()
             #expect(head.contains("HTTP/1.1 200 OK\r\n"), "\(way)")
             #expect(lowered.contains("connection: close\r\n") && lowered.contains("transfer-encoding: chunked\r\n"), "\(way)")
@@ -77,11 +77,11 @@ struct StreamTransportTests {
         }
         let seq = try await Self.edit(server, 1)
         for (way, socket) in [("opening its connection", direct), ("after another request", kept)] {
-            #expect(socket.receives(transport.arrived(seq), within: 10), "\(way): the edit did not arrive")
+            #expect(await socket.receives(transport.arrived(seq), within: 10), "\(way): the edit did not arrive")
         }
         // Both are released the moment their readers leave.
-        await direct.close()
-        await kept.close()
+        direct.close()
+        kept.close()
         try await server.waitUntil("both streams released") {
             let transports = try await server.json("/stats")["transports"] as? [[String: Any]] ?? []
             return transports.allSatisfy { ($0["open"] as? Int ?? 0) == 0 }
@@ -107,11 +107,11 @@ struct StreamTransportTests {
         for (target, accept, status, code) in refusals {
             let direct = try RawSocket(port: port)
             try direct.send(Self.request(target, accept: accept))
-            let answer = direct.receive(until: "\"\(code)\"", within: 10)
+            let answer = await direct.receive(until: "\"\(code)\"", within: 10)
             #expect(answer?.hasPrefix("HTTP/1.1 \(status)") == true, "\(target) opening a connection: \(answer ?? "nothing")")
             let kept = try RawSocket(port: port)
             try kept.send(Self.request("/healthz") + Self.request(target, accept: accept))
-            let later = kept.receive(until: "\"\(code)\"", within: 10)
+            let later = await kept.receive(until: "\"\(code)\"", within: 10)
             #expect(later?.contains("HTTP/1.1 \(status)") == true, "\(target) after another request: \(later ?? "nothing")")
         }
     }
@@ -121,12 +121,12 @@ struct StreamTransportTests {
         let port = HostileHTTPTests.port(server)
         let open = try RawSocket(port: port)
         try open.send(Self.request("/channels/news/stream"))
-        #expect(open.receives("snapshot", within: 10))
+        #expect(await open.receives("snapshot", within: 10))
         for target in ["/channels/news/stream", "/channels/news/events", "/channels/news/live", "/channels/news/badge"] {
             for first in ["", Self.request("/healthz")] {
                 let socket = try RawSocket(port: port)
                 try socket.send(first + Self.request(target))
-                let busy = try #require(socket.receive(until: "too-many-streams", within: 10), "\(target)")
+                let busy = try #require(await socket.receive(until: "too-many-streams", within: 10), "\(target)")
                 #expect(busy.contains("HTTP/1.1 503") && busy.lowercased().contains("retry-after: 5"), "\(target)")
             }
         }
@@ -137,9 +137,9 @@ struct StreamTransportTests {
         let server = try await StreamEndToEndTests.newsServer()
         let socket = try RawSocket(port: HostileHTTPTests.port(server))
         try socket.send("HEAD /channels/news/badge HTTP/1.1\r\nHost: x\r\n\r\n")
-        let head = try #require(socket.receive(until: "\r\n\r\n", within: 10))
+        let head = try #require(await socket.receive(until: "\r\n\r\n", within: 10))
         #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n") && head.contains("multipart/x-mixed-replace"))
-        #expect(socket.peerClosed(within: 5))
+        #expect(await socket.peerClosed(within: 5))
         let stats = try await server.json("/stats")
         #expect((stats["hub"] as? [String: Any])?["openStreams"] as? Int == 0)
     }
@@ -150,6 +150,6 @@ struct StreamTransportTests {
         // The start of a TLS ClientHello: someone typed https:// for the plain port.
         let hello: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]
         #expect(send(socket.descriptor, hello, hello.count, 0) == hello.count)
-        #expect(socket.peerClosed(within: 2))
+        #expect(await socket.peerClosed(within: 2))
     }
 }

@@ -92,7 +92,7 @@ struct SubscriberEndToEndTests {
         // Away: items arrive, the server is killed, more arrive, it restarts. Nothing is lost.
         try server.write("<p>two 1, edited</p>", to: "two/1.html")
         try await server.waitUntil("two 4") { try await server.json("/channels/two/items")["lastSeq"] as? Int == 4 }
-        server.kill9()
+        await server.kill9()
         try server.write("<p>one 2, edited while down</p>", to: "one/2.html")
         let restarted = try await Self.server(folder: folder)
         try await restarted.waitUntil("one 5") { try await restarted.json("/channels/one/items")["lastSeq"] as? Int == 5 }
@@ -120,17 +120,17 @@ struct SubscriberEndToEndTests {
         let start = try await cursor()
         let socket = try RawSocket(port: Int(URLComponents(string: server.baseURL)!.port!))
         try socket.send("GET /subscribers/\(id)/stream?token=\(token) HTTP/1.1\r\nHost: x\r\n\r\n")
-        let head = try #require(socket.receive(until: "\r\n\r\n", within: 10))
+        let head = try #require(await socket.receive(until: "\r\n\r\n", within: 10))
         let boundary = try #require(head.split(separator: "boundary=").dropFirst().first?.prefix { $0 != ";" && $0 != "\r" })
         // 30 items of 200 KB: more than the server's socket takes (4 MiB at most), so its
         // writes stall, and 2 s later it is cut off.
         let big = String(repeating: "x", count: 200_000)
         for round in 1...30 { try await StreamEndToEndTests.edit(server, big + "\(round)") }
-        #expect(socket.peerClosed(within: 20), "the stalled reader was not cut off")
+        #expect(await socket.peerClosed(within: 20), "the stalled reader was not cut off")
         // What reached the reader's side before the reset is still there to read.
         let afterHead = head.range(of: "\r\n\r\n").map { String(head[$0.upperBound...]) } ?? ""
         let body = try #require(
-            StreamEndToEndTests.unchunk(Array(afterHead.utf8) + socket.receive(within: 10).bytes), "the chunked framing is broken")
+            StreamEndToEndTests.unchunk(Array(afterHead.utf8) + (await socket.receive(within: 10)).bytes), "the chunked framing is broken")
         var reader = MultipartReader(boundary: String(boundary))
         let had = try reader.feed(body).compactMap { $0.event == "item" ? $0.seq.map { Int($0) } : nil }
         let last = had.last ?? start
