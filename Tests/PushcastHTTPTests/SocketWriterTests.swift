@@ -8,15 +8,25 @@ import Testing
 struct SocketWriterTests {
     /// A writer past its head, sending straight to descriptor 7.
     static func direct() -> SocketWriter {
-        var writer = SocketWriter(descriptor: 7)
+        var writer = SocketWriter(descriptor: 7, writtenBefore: true)
         let head = writer.queue()
         #expect(head)
         writer.queuedWriteDone(succeeded: true)
         return writer
     }
 
+    /// A connection that opened with the stream's request has nothing in its pipeline: the
+    /// head is sent like a part, and so is what follows it.
+    @Test func onAConnectionWithNothingWrittenBeforeTheHeadIsSentToo() {
+        var writer = SocketWriter(descriptor: 7, writtenBefore: false)
+        #expect(writer.descriptor == 7 && writer.isDrained)
+        let rest = writer.sent(200, of: 200)
+        #expect(!rest && writer.descriptor == 7)
+    }
+
+    /// Behind Hummingbird, its answers may still be in the pipeline: the head goes after them.
     @Test func theHeadGoesFirstThroughThePipelineAndWritesWaitForIt() {
-        var writer = SocketWriter(descriptor: 7)
+        var writer = SocketWriter(descriptor: 7, writtenBefore: true)
         #expect(writer.descriptor == nil && !writer.isDrained)
         let head = writer.queue()
         #expect(head && writer.descriptor == nil)
@@ -74,7 +84,7 @@ struct SocketWriterTests {
     }
 
     @Test func withoutADescriptorEverythingGoesThroughThePipeline() {
-        var writer = SocketWriter(descriptor: nil)
+        var writer = SocketWriter(descriptor: nil, writtenBefore: false)
         let write = writer.queue()
         #expect(!write)
         writer.queuedWriteDone(succeeded: true)

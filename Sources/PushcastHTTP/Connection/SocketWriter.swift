@@ -3,9 +3,10 @@
 /// through the pipeline while something does. What a send leaves over (the socket was full,
 /// or failing) goes to the pipeline, which queues it, waits for writability and reports
 /// errors; later writes follow it there until every write in the pipeline has reached the
-/// socket, so the bytes keep their order. The response head goes through the pipeline too,
-/// after whatever Hummingbird wrote before it on the same connection. Decisions only: the
-/// `StreamChannelHandler` sends and queues.
+/// socket, so the bytes keep their order. On a connection Hummingbird served before, the
+/// response head goes through the pipeline too, after whatever Hummingbird wrote; on one
+/// that opened with the stream's request nothing was written before it, and the head is
+/// sent like any other write. Decisions only: the `StreamChannelHandler` sends and queues.
 struct SocketWriter {
     enum State: Equatable {
         /// Nothing of the stream's is in the pipeline: the next write is a `send(2)`.
@@ -20,10 +21,16 @@ struct SocketWriter {
 
     private(set) var state: State
 
-    /// A stream about to write its head: until the head is on the socket, writes queue
-    /// behind it. With no descriptor, every write goes through the pipeline.
-    init(descriptor: CInt?) {
-        state = descriptor.map { .queued(descriptor: $0, writes: 0) } ?? .pipeline
+    /// A stream about to write its head. When something may have been written before it on
+    /// the connection (`writtenBefore`), the head goes through the pipeline behind that, and
+    /// writes queue behind the head until it is on the socket; when nothing was, the head is
+    /// sent to `descriptor` too. With no descriptor, every write goes through the pipeline.
+    init(descriptor: CInt?, writtenBefore: Bool) {
+        guard let descriptor else {
+            state = .pipeline
+            return
+        }
+        state = writtenBefore ? .queued(descriptor: descriptor, writes: 0) : .direct(descriptor: descriptor)
     }
 
     /// The descriptor to send the next write to; nil when it goes through the pipeline

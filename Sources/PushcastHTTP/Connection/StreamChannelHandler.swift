@@ -19,12 +19,15 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     typealias OutboundOut = ByteBuffer
 
     private let streams: PushStreams
+    /// Hummingbird served requests on the connection before the stream's: its answers may
+    /// still be in the pipeline, ahead of the stream's head.
+    private let writtenBefore: Bool
     private var context: ChannelHandlerContext?
     private var stream: PushStream?
     /// The close delimiter as a chunk, for a stream that ends before a part (none for SSE).
     private var closing: ByteBuffer?
     /// Where the stream's bytes go: its socket, or the pipeline.
-    private var writer = SocketWriter(descriptor: nil)
+    private var writer = SocketWriter(descriptor: nil, writtenBefore: true)
     /// A subscriber's stream: where confirmed cursors go, and those waiting for the reader's
     /// acknowledgement.
     private var cursorSink: ((ChannelPositions) -> Void)?
@@ -32,8 +35,9 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
 
     static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
-    init(streams: PushStreams) {
+    init(streams: PushStreams, writtenBefore: Bool) {
         self.streams = streams
+        self.writtenBefore = writtenBefore
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -51,15 +55,14 @@ final class StreamChannelHandler: ChannelInboundHandler, RemovableChannelHandler
     /// the stream when it ends, or here if the connection has gone already.
     func serve(_ spec: StreamSpec) {
         guard let context, context.channel.isActive else { return streams.hub.releaseStream() }
-        writer = SocketWriter(descriptor: SocketDescriptor.of(context.channel))
+        writer = SocketWriter(descriptor: SocketDescriptor.of(context.channel), writtenBefore: writtenBefore)
         if writer.state == .pipeline { streams.noteNoDescriptor(context.channel) }
         var head = Self.head(.ok, Self.streamFields(spec.headers))
         head.writeImmutableBuffer(spec.framing.delimiters.openingChunk)
         let stream = streams.makeStream(
             spec, output: self, writePath: WritePath(handler: self, context: context), loop: context.eventLoop)
         cursorSink = stream.cursorSink
-        if cursorSink != nil { cursors.write(head.readableBytes, confirming: ChannelPositions()) }
-        queue(head, tracked: writer.queue(), context: context, written: nil)
+        write(head, final: false, confirming: ChannelPositions())
         closing = spec.framing.delimiters.closingChunk
         self.stream = stream
         stream.start()

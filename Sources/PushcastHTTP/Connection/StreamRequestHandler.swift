@@ -69,7 +69,7 @@ final class StreamRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             if case .serve = decision { streams.hub.releaseStream() }
             return
         }
-        let front = StreamChannelHandler(streams: streams)
+        let front = StreamChannelHandler(streams: streams, writtenBefore: behindHummingbird)
         let pipeline = channel.pipeline.syncOperations
         do {
             try pipeline.addHandler(front, position: .first)
